@@ -1,0 +1,92 @@
+/**
+ * Allocation traces: one operation per line, `a ID SIZE`, `f ID`, `r ID SIZE` (the CS:APP malloc-lab
+ * `.rep` format). Numeric header lines of .rep files are skipped. The simulator, the bench and the tuner
+ * all read and write traces through this module.
+ */
+export type TraceOp =
+  | { op: 'a'; id: number; size: number }
+  | { op: 'f'; id: number }
+  | { op: 'r'; id: number; size: number };
+
+export class TraceError extends Error {
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super(`line ${line}: ${message}`);
+    this.name = 'TraceError';
+    this.line = line;
+  }
+}
+
+export interface ParseOptions {
+  /** Ignore lines that are not trace lines (a device log from xsbug or a serial console). */
+  lenient?: boolean;
+}
+
+const OP_LINE = /^\s*([afr])\s+(\d+)(?:\s+(\d+))?\s*$/;
+const NUMERIC_LINE = /^\s*\d+(\s+\d+)*\s*$/;
+
+export function parseTrace(text: string, options: ParseOptions = {}): TraceOp[] {
+  const ops: TraceOp[] = [];
+  const live = new Set<number>();
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = options.lenient ? extractTraceLine(lines[i]) : lines[i];
+    if (raw === null || raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
+    const m = OP_LINE.exec(raw);
+    if (!m) {
+      if (NUMERIC_LINE.test(raw) || options.lenient) continue;
+      throw new TraceError(i + 1, `not a trace line: ${JSON.stringify(raw.slice(0, 80))}`);
+    }
+    const id = Number(m[2]);
+    const size = m[3] === undefined ? undefined : Number(m[3]);
+    if (m[1] === 'f') {
+      if (size !== undefined) throw new TraceError(i + 1, `'f' takes only an ID`);
+      if (!live.delete(id)) throw new TraceError(i + 1, `free of unknown id ${id}`);
+      ops.push({ op: 'f', id });
+    } else {
+      if (size === undefined) throw new TraceError(i + 1, `'${m[1]}' needs an ID and a SIZE`);
+      if (m[1] === 'a') {
+        if (live.has(id)) throw new TraceError(i + 1, `id ${id} allocated twice`);
+        live.add(id);
+        ops.push({ op: 'a', id, size });
+      } else {
+        if (!live.has(id)) throw new TraceError(i + 1, `reallocation of unknown id ${id}`);
+        ops.push({ op: 'r', id, size });
+      }
+    }
+  }
+  return ops;
+}
+
+/** In a device log a trace line may follow a prefix (a timestamp, `mcalloc:`); keep the op part. */
+function extractTraceLine(line: string): string | null {
+  const m = /(?:^|\s|:)([afr]\s+\d+(?:\s+\d+)?)\s*$/.exec(line);
+  return m ? m[1] : null;
+}
+
+export function formatOp(op: TraceOp): string {
+  return op.op === 'f' ? `f ${op.id}` : `${op.op} ${op.id} ${op.size}`;
+}
+
+export function formatTrace(ops: readonly TraceOp[]): string {
+  return ops.map(formatOp).join('\n') + '\n';
+}
+
+/** Peak of live requested bytes, and largest/smallest request: the inputs of Robson's bounds. */
+export function traceProfile(ops: readonly TraceOp[]) {
+  const sizes = new Map<number, number>();
+  let live = 0, peak = 0, min = Infinity, max = 0, allocs = 0;
+  for (const o of ops) {
+    if (o.op === 'f') {
+      live -= sizes.get(o.id) ?? 0;
+      sizes.delete(o.id);
+      continue;
+    }
+    live += o.size - (sizes.get(o.id) ?? 0);
+    sizes.set(o.id, o.size);
+    if (o.size > 0) { min = Math.min(min, o.size); max = Math.max(max, o.size); }
+    if (o.op === 'a') allocs++;
+    peak = Math.max(peak, live);
+  }
+  return { operations: ops.length, allocations: allocs, peakLiveBytes: peak, minSize: min === Infinity ? 0 : min, maxSize: max };
+}
