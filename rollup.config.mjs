@@ -1,0 +1,167 @@
+/**
+ * Two kinds of output from src/index.ts:
+ *
+ *  - dist/node/index.js (+ .d.ts): the Node library, ESM, not minified, nothing replaced: strategy, lock,
+ *    debug... are all chosen at run time from the options (see src/build.ts).
+ *  - dist/targets/<name>/mcalloc.js, one per targets/<name>.json: ES2018 ESM for Moddable XS, the
+ *    __MCALLOC_*__ globals replaced by the target's values, then minified by terser, which folds
+ *    `typeof "tlsf" === 'string'` and drops every strategy and lock the target does not use.
+ *    dist/targets/sizes.json records raw and gzip (level 9) sizes of each bundle for the README.
+ *
+ * Build a subset with MCALLOC_TARGETS=esp32,sim npm run build (the Node library is always built).
+ * Run from the package root (npm scripts do): every path here is relative to the current directory.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import typescript from '@rollup/plugin-typescript';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import { buildConstants, loadTargets } from './build/targets.mjs';
+
+const INPUT = 'src/index.ts';
+const NODE_DIR = 'dist/node';
+const TARGETS_DIR = 'dist/targets';
+const BUNDLE_FILE = 'mcalloc.js';
+const SIZES_FILE = join(TARGETS_DIR, 'sizes.json');
+
+const only = process.env.MCALLOC_TARGETS
+  ? process.env.MCALLOC_TARGETS.split(',').map((s) => s.trim()).filter(Boolean)
+  : undefined;
+const allTargets = loadTargets('targets');
+const targets = only === undefined ? allTargets : loadTargets('targets', { only });
+
+// Start clean, so that sizes.json and dist/targets never list a bundle from a removed target.
+rmSync(NODE_DIR, { recursive: true, force: true });
+if (only === undefined) rmSync(TARGETS_DIR, { recursive: true, force: true });
+else for (const t of targets) rmSync(join(TARGETS_DIR, t.name), { recursive: true, force: true });
+
+/** Warnings that mean a broken bundle: fail the build instead of printing them. */
+const FATAL_WARNINGS = new Set([
+  'UNRESOLVED_IMPORT', // a device bundle must be self-contained
+  'MISSING_EXPORT',
+  'MISSING_GLOBAL_NAME',
+  'THIS_IS_UNDEFINED',
+  'EVAL',
+  'PLUGIN_WARNING', // @rollup/plugin-typescript reports compiler errors this way
+]);
+
+function onwarn(warning) {
+  if (FATAL_WARNINGS.has(warning.code)) {
+    throw new Error(`rollup: ${warning.code}: ${warning.message}`);
+  }
+  // The build runs with --silent; print the rest on one line each.
+  console.warn(`rollup: ${warning.code ?? 'WARNING'}: ${warning.message}`);
+}
+
+/**
+ * The TypeScript plugin for one build. Type errors are `npm run typecheck`'s job (noCheck here keeps
+ * ten builds fast and quiet); the output is ES2018 for XS either way.
+ */
+function ts(outDir, declaration) {
+  return typescript({
+    tsconfig: 'tsconfig.json',
+    include: ['src/**/*.ts'],
+    // Without it the filter would be resolved against compilerOptions.rootDir (src/src/**).
+    filterRoot: process.cwd(),
+    compilerOptions: {
+      target: 'ES2018',
+      rootDir: 'src',
+      outDir,
+      declaration,
+      ...(declaration ? { declarationDir: outDir } : {}),
+      declarationMap: false,
+      sourceMap: false,
+      noCheck: true,
+      noEmitOnError: false,
+    },
+  });
+}
+
+/** Fails the build if a __MCALLOC_*__ name survived replacement (it would silently mean "run-time choice"). */
+function checkReplaced(target) {
+  return {
+    name: 'mcalloc-check-replaced',
+    renderChunk(code) {
+      const left = code.match(/__MCALLOC_[A-Z_]+__/g);
+      if (left) {
+        this.error(`${target.file}: not replaced in the bundle: ${[...new Set(left)].join(', ')} (add it to build/targets.mjs buildConstants)`);
+      }
+      return null;
+    },
+  };
+}
+
+const sizes = new Map();
+try {
+  // Keep the entries of targets not rebuilt by a partial build.
+  if (only !== undefined) {
+    for (const [name, entry] of Object.entries(JSON.parse(readFileSync(SIZES_FILE, 'utf8')))) {
+      if (allTargets.some((t) => t.name === name)) sizes.set(name, entry);
+    }
+  }
+} catch {
+  // no previous sizes.json
+}
+
+/** Records raw and gzip sizes of the written bundle in dist/targets/sizes.json. */
+function recordSize(target) {
+  return {
+    name: 'mcalloc-record-size',
+    writeBundle(options) {
+      const bytes = readFileSync(options.file);
+      sizes.set(target.name, {
+        strategy: target.strategy,
+        lock: target.lock,
+        debug: target.debug,
+        trace: target.trace,
+        poolSize: target.poolSize,
+        raw: bytes.length,
+        gzip: gzipSync(bytes, { level: 9 }).length,
+      });
+      const sorted = Object.fromEntries([...sizes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      mkdirSync(TARGETS_DIR, { recursive: true });
+      writeFileSync(SIZES_FILE, `${JSON.stringify(sorted, null, 2)}\n`);
+    },
+  };
+}
+
+const nodeLibrary = {
+  input: INPUT,
+  output: {
+    dir: NODE_DIR,
+    format: 'es',
+    entryFileNames: 'index.js',
+    sourcemap: false,
+  },
+  plugins: [ts(NODE_DIR, true)],
+  onwarn,
+};
+
+const deviceBundles = targets.map((target) => {
+  const dir = join(TARGETS_DIR, target.name);
+  return {
+    input: INPUT,
+    output: {
+      file: join(dir, BUNDLE_FILE),
+      format: 'es',
+      sourcemap: false,
+    },
+    plugins: [
+      ts(dir, false),
+      // After TypeScript, so that `declare const __MCALLOC_STRATEGY__` in src/build.ts is already gone.
+      replace({ preventAssignment: true, values: buildConstants(target) }),
+      checkReplaced(target),
+      terser({
+        ecma: 2018,
+        module: true,
+        compress: { passes: 3, ecma: 2018 },
+        format: { comments: false, ecma: 2018 },
+      }),
+      recordSize(target),
+    ],
+    onwarn,
+  };
+});
+
+export default [nodeLibrary, ...deviceBundles];
