@@ -1,0 +1,277 @@
+/**
+ * The public methods. Each one validates its arguments (a bad argument throws before anything is
+ * touched), takes the lock, calls the core, releases the lock: the umm_malloc shape.
+ */
+import { BUILD_DEBUG, BUILD_LOCK, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
+import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
+import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
+import { AllocatorError } from './errors.js';
+import { atomicsLock } from './locks/atomics.js';
+import { interruptLock, softwareMask } from './locks/interrupt.js';
+import type { Lock } from './locks/lock.js';
+import { noLock } from './locks/none.js';
+import {
+  H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, POISON_BYTE, H_VERSION, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD, STRATEGY_NAMES,
+  VERSION, formatPool, headerBytes, type FreeStructure, type Pool,
+} from './pool.js';
+import { bestFit } from './strategies/best-fit.js';
+import { firstFit } from './strategies/first-fit.js';
+import { nextFit } from './strategies/next-fit.js';
+import { tlsf } from './strategies/tlsf.js';
+import { worstFit } from './strategies/worst-fit.js';
+import type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, LockName, StrategyName } from './types.js';
+
+const MAX_ALIGNMENT = 1 << 24;
+const LOCKS: readonly LockName[] = ['none', 'interrupt', 'atomics'];
+
+function bad(message: string): never {
+  throw new AllocatorError('INVALID_OPTIONS', message);
+}
+
+/** Device bundles keep only the structure their target names: the other branches fold away. */
+function structureFor(name: string): FreeStructure {
+  const s = BUILD_STRATEGY || name;
+  if (s === 'tlsf') return tlsf;
+  if (s === 'first-fit') return firstFit;
+  if (s === 'best-fit') return bestFit;
+  if (s === 'next-fit') return nextFit;
+  if (s === 'worst-fit') return worstFit;
+  return bad(`strategy must be one of ${STRATEGY_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
+}
+
+function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
+  const l = BUILD_LOCK || name;
+  if (l === 'none') return noLock;
+  if (l === 'interrupt') return interruptLock(options.interrupts || softwareMask);
+  if (l === 'atomics') return atomicsLock(m);
+  return bad(`lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(name)})`);
+}
+
+function isPowerOfTwo(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+}
+
+function checkSize(size: unknown, limit: number, what: string): number {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
+    throw new AllocatorError('INVALID_SIZE', `${what}: size must be a non-negative integer (got ${typeof size === 'number' ? size : typeof size})`);
+  }
+  if (size > limit) throw new AllocatorError('INVALID_SIZE', `${what}: ${size} bytes is larger than the ${limit}-byte pool`);
+  return size;
+}
+
+export class PoolAllocator implements Allocator {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly strategy: StrategyName;
+  readonly lock: LockName;
+  readonly poolSize: number;
+  private P: Pool | null;
+  private readonly L: Lock;
+  private readonly alignment: number;
+  private readonly traceLine: ((line: string) => void) | null;
+  /** Trace IDs stay fixed while reallocate moves a block; only kept when tracing. */
+  private traceIds: Map<number, number> | null = null;
+  private nextTraceId = 1;
+
+  constructor(options: AllocatorOptions = {}) {
+    if (options === null || typeof options !== 'object') bad('options must be an object');
+    const { buffer, attach = false } = options;
+    let poolSize: number;
+    if (buffer !== undefined) {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+      if (!(buffer instanceof ArrayBuffer) && !shared) bad('buffer must be an ArrayBuffer or a SharedArrayBuffer');
+      poolSize = buffer.byteLength & ~7;
+    } else {
+      if (attach) bad('attach needs the buffer of an initialised pool');
+      poolSize = options.poolSize === undefined ? 65536 : options.poolSize;
+      if (typeof poolSize !== 'number' || !Number.isInteger(poolSize)) bad(`poolSize must be an integer (got ${String(poolSize)})`);
+    }
+    if (poolSize > MAX_POOL) bad(`poolSize ${poolSize} is over the limit of ${MAX_POOL} bytes (offsets are 32-bit words)`);
+    const alignment = options.alignment === undefined ? 8 : options.alignment;
+    if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) bad(`alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
+    if (options.trace !== undefined && typeof options.trace !== 'function') bad('trace must be a function');
+    if (options.interrupts !== undefined && (typeof options.interrupts !== 'object' || typeof options.interrupts.disable !== 'function' || typeof options.interrupts.restore !== 'function')) {
+      bad('interrupts must have disable() and restore(state)');
+    }
+    let strategy = options.strategy;
+    let debug = BUILD_DEBUG === 2 ? options.debug === true : BUILD_DEBUG === 1;
+    if (BUILD_DEBUG !== 2 && options.debug !== undefined && options.debug !== (BUILD_DEBUG === 1)) {
+      bad(`this build is ${BUILD_DEBUG === 1 ? 'debug' : 'release'} only`);
+    }
+    const m = new Int32Array(buffer !== undefined ? buffer : new ArrayBuffer(Math.max(poolSize, 0)), 0, Math.max(poolSize, 0) >> 2);
+    if (attach) {
+      if (m.length < 8 || m[H_MAGIC] !== MAGIC) bad('attach: the buffer holds no mcalloc pool');
+      if (m[H_VERSION] !== VERSION) bad(`attach: pool layout version ${m[H_VERSION]}, this code reads version ${VERSION}`);
+      if (m[H_POOL_SIZE] > buffer!.byteLength) bad('attach: the pool header claims more bytes than the buffer has');
+      const named = STRATEGY_NAMES[(m[H_CONFIG] & 0xff) - 1];
+      if (named === undefined) bad('attach: unknown strategy id in the pool header');
+      if (strategy !== undefined && strategy !== named) bad(`attach: the pool uses ${named}, not ${strategy}`);
+      strategy = named;
+      debug = (m[H_CONFIG] & (1 << 8)) !== 0;
+      poolSize = m[H_POOL_SIZE];
+    }
+    if (strategy === undefined) strategy = (BUILD_STRATEGY || 'tlsf') as StrategyName;
+    if (BUILD_STRATEGY && strategy !== BUILD_STRATEGY) bad(`this bundle was built with the ${BUILD_STRATEGY} strategy only (got ${JSON.stringify(strategy)})`);
+    const s = structureFor(strategy);
+    const lock = options.lock === undefined ? ((BUILD_LOCK || 'none') as LockName) : options.lock;
+    if (BUILD_LOCK && lock !== BUILD_LOCK) bad(`this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
+    const minimum = headerBytes(s, Math.max(poolSize, 0)) + MIN_BLOCK + OVERHEAD;
+    if (poolSize < minimum) bad(`poolSize must be at least ${minimum} bytes for ${strategy} (got ${poolSize})`);
+    this.L = lockFor(lock, m, options);
+    this.P = { m, u8: new Uint8Array(m.buffer, 0, poolSize), s, debug: BUILD_DEBUG !== 0 && debug };
+    this.buffer = m.buffer;
+    this.strategy = strategy;
+    this.lock = lock;
+    this.poolSize = poolSize;
+    this.alignment = Math.max(alignment, 8);
+    this.traceLine = BUILD_TRACE && options.trace ? options.trace : null;
+    if (this.traceLine) this.traceIds = new Map();
+    if (!attach) this.format();
+  }
+
+  private pool(): Pool {
+    if (this.P === null) throw new AllocatorError('DESTROYED', 'this allocator was destroyed');
+    return this.P;
+  }
+
+  private format(): void {
+    const P = this.pool();
+    const salt = (Math.random() * 0x100000000) | 1;
+    const token = this.L.enter();
+    try {
+      formatPool(P.m, P.s, this.poolSize, P.debug, 31 - Math.clz32(this.alignment), salt);
+      if (BUILD_DEBUG !== 0 && P.debug) P.u8.fill(POISON_BYTE, P.m[H_HEAP_START] + 12, P.m[H_HEAP_END] - 4);
+    } finally {
+      this.L.leave(token);
+    }
+    if (this.traceIds) this.traceIds.clear();
+  }
+
+  allocate(size: number, alignment?: number): number {
+    const P = this.pool();
+    checkSize(size, this.poolSize, 'allocate');
+    let align = this.alignment;
+    if (alignment !== undefined) {
+      if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) {
+        throw new AllocatorError('INVALID_ALIGNMENT', `allocate: alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
+      }
+      if (alignment > align) align = alignment;
+    }
+    const token = this.L.enter();
+    let p: number;
+    try {
+      p = allocateCore(P, size, align);
+    } finally {
+      this.L.leave(token);
+    }
+    if (BUILD_TRACE && this.traceLine !== null && p !== 0) this.traced('a', p, p, size);
+    return p;
+  }
+
+  allocateZeroed(count: number, size: number): number {
+    const P = this.pool();
+    checkSize(count, Number.MAX_SAFE_INTEGER, 'allocateZeroed');
+    checkSize(size, Number.MAX_SAFE_INTEGER, 'allocateZeroed');
+    const total = count * size;
+    if (total > this.poolSize) {
+      throw new AllocatorError('INVALID_SIZE', `allocateZeroed: ${count} × ${size} = ${total} bytes is larger than the ${this.poolSize}-byte pool`);
+    }
+    const p = this.allocate(total);
+    if (p !== 0) P.u8.fill(0, p, p + total);
+    return p;
+  }
+
+  reallocate(ptr: number, size: number): number {
+    const P = this.pool();
+    checkSize(size, this.poolSize, 'reallocate');
+    if (ptr === 0) return this.allocate(size);
+    const token = this.L.enter();
+    let p: number;
+    try {
+      p = reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size);
+    } finally {
+      this.L.leave(token);
+    }
+    if (BUILD_TRACE && this.traceLine !== null && p !== 0) this.traced('r', ptr, p, size);
+    return p;
+  }
+
+  free(ptr: number): void {
+    const P = this.pool();
+    if (ptr === 0) return;
+    const token = this.L.enter();
+    try {
+      freeCore(P, validatePointer(P, ptr, 'free'));
+    } finally {
+      this.L.leave(token);
+    }
+    if (BUILD_TRACE && this.traceLine !== null) this.traced('f', ptr, 0, 0);
+  }
+
+  usableSize(ptr: number): number {
+    const P = this.pool();
+    const token = this.L.enter();
+    try {
+      return usableBytes(P, validatePointer(P, ptr, 'usableSize'));
+    } finally {
+      this.L.leave(token);
+    }
+  }
+
+  bytes(ptr: number): Uint8Array {
+    return new Uint8Array(this.buffer, ptr, this.usableSize(ptr));
+  }
+
+  stats(): AllocatorStats {
+    const P = this.pool();
+    const token = this.L.enter();
+    try {
+      return poolStats(P);
+    } finally {
+      this.L.leave(token);
+    }
+  }
+
+  check(): void {
+    const P = this.pool();
+    const token = this.L.enter();
+    try {
+      checkPool(P);
+    } finally {
+      this.L.leave(token);
+    }
+  }
+
+  *blocks(): IterableIterator<BlockInfo> {
+    // A snapshot taken under the lock, so a heap map never sees a half-done update.
+    const P = this.pool();
+    const token = this.L.enter();
+    let list: BlockInfo[];
+    try {
+      list = Array.from(walkBlocks(P));
+    } finally {
+      this.L.leave(token);
+    }
+    yield* list;
+  }
+
+  reset(): void {
+    this.format();
+  }
+
+  destroy(): void {
+    this.pool();
+    this.P = null;
+    this.traceIds = null;
+  }
+
+  private traced(op: 'a' | 'r' | 'f', ptr: number, p: number, size: number): void {
+    const ids = this.traceIds!;
+    let id = ids.get(ptr);
+    if (op === 'a' || id === undefined) {
+      id = this.nextTraceId++;
+    }
+    ids.delete(ptr);
+    if (op !== 'f') ids.set(p, id);
+    this.traceLine!(op === 'f' ? `f ${id}` : `${op} ${id} ${size}`);
+  }
+}

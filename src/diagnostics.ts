@@ -1,0 +1,169 @@
+/**
+ * Everything that reads the whole pool: pointer validation, check() (a full walk that names the first
+ * bad block), stats(), the block iterator for heap maps, and the debug canaries and poison.
+ * None of this is on the allocate/free fast path except validatePointer's O(1) release checks.
+ */
+import { BUILD_DEBUG } from './build.js';
+import { AllocatorError } from './errors.js';
+import {
+  CANARY_BYTE, FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_PEAK_USED, H_POOL_SIZE,
+  H_USED_BLOCKS, H_USED_BYTES, MIN_BLOCK, OVERHEAD, POISON_BYTE, PREV_FREE, USED, checkWord, type Pool,
+} from './pool.js';
+import type { AllocatorStats, BlockInfo } from './types.js';
+
+/**
+ * The block of pointer `p`, or a typed error. Release builds check range, alignment, the USED bit and
+ * the salted check word (O(1)); debug pools also walk the heap to prove `p` starts a block.
+ */
+export function validatePointer(P: Pool, p: unknown, what: string): number {
+  const m = P.m;
+  if (typeof p !== 'number' || !Number.isInteger(p)) {
+    throw new AllocatorError('INVALID_POINTER', `${what}: pointer must be an integer offset (got ${describe(p)})`);
+  }
+  const b = p - OVERHEAD;
+  if ((p & 7) !== 0 || b < m[H_HEAP_START] || b >= m[H_HEAP_END]) {
+    throw new AllocatorError('INVALID_POINTER', `${what}: ${p} is not a pointer of this pool (out of range or misaligned)`, p);
+  }
+  const h = m[(b >> 2) + 1];
+  const size = h & ~FLAG_MASK;
+  const plausible = size >= MIN_BLOCK && b + size <= m[H_HEAP_END];
+  if (!(h & USED)) {
+    if (plausible) throw new AllocatorError('DOUBLE_FREE', `${what}: ${p} was already freed`, p);
+    throw new AllocatorError('INVALID_POINTER', `${what}: ${p} is not the start of an allocated block`, p);
+  }
+  if (m[b >> 2] !== checkWord(m, b) || !plausible) {
+    throw new AllocatorError('INVALID_POINTER', `${what}: ${p} is not the start of an allocated block`, p);
+  }
+  if (BUILD_DEBUG !== 0 && P.debug) {
+    let x = m[H_HEAP_START];
+    while (x < b) x += m[(x >> 2) + 1] & ~FLAG_MASK || m[H_HEAP_END];
+    if (x !== b) throw new AllocatorError('INVALID_POINTER', `${what}: ${p} points inside a block`, p);
+    const bad = canaryProblem(P, b);
+    if (bad) throw new AllocatorError('HEAP_CORRUPTED', `${what}: block at ${b}: ${bad}`, b);
+  }
+  return b;
+}
+
+function describe(v: unknown): string {
+  return typeof v === 'number' ? String(v) : typeof v;
+}
+
+/** Debug pools: the bytes between the requested size and the block end must still be canaries. */
+function canaryProblem(P: Pool, b: number): string {
+  const end = b + (P.m[(b >> 2) + 1] & ~FLAG_MASK);
+  const requested = P.m[(end >> 2) - 1];
+  if (requested < 0 || b + OVERHEAD + requested > end - 8) return `overrun: the requested-size word was overwritten`;
+  for (let i = b + OVERHEAD + requested; i < end - 4; i++) {
+    if (P.u8[i] !== CANARY_BYTE) return `overrun: canary byte at ${i} (${i - b - OVERHEAD - requested} bytes past the end of the ${requested}-byte request) was overwritten`;
+  }
+  return '';
+}
+
+function corrupted(b: number, why: string): never {
+  throw new AllocatorError('HEAP_CORRUPTED', `block at ${b}: ${why}`, b);
+}
+
+/** Walks every block and every free-structure entry; throws HEAP_CORRUPTED naming the first bad one. */
+export function checkPool(P: Pool): void {
+  const m = P.m;
+  const start = m[H_HEAP_START];
+  const end = m[H_HEAP_END];
+  // One bit per 8-byte granule: which offsets start a free block, to match the free structure against.
+  const freeStarts = new Uint8Array(((end - start) >> 6) + 1);
+  let usedBytes = 0, usedBlocks = 0, freeBlocks = 0;
+  let prevFree = false;
+  let b = start;
+  while (b < end) {
+    const h = m[(b >> 2) + 1];
+    const size = h & ~FLAG_MASK;
+    if (size < MIN_BLOCK || (size & 7) !== 0 || b + size > end) corrupted(b, `bad size ${size}`);
+    if (!!(h & PREV_FREE) !== prevFree) corrupted(b, `PREV_FREE flag says ${!prevFree ? 'free' : 'used'}, the previous block is ${prevFree ? 'free' : 'used'}`);
+    if (h & USED) {
+      if (m[b >> 2] !== checkWord(m, b)) corrupted(b, `check word overwritten (an underrun of the previous block?)`);
+      if (BUILD_DEBUG !== 0 && P.debug) {
+        const bad = canaryProblem(P, b);
+        if (bad) corrupted(b, bad);
+      }
+      usedBytes += size;
+      usedBlocks++;
+      prevFree = false;
+    } else {
+      if (prevFree) corrupted(b, `two adjacent free blocks (missed coalescing)`);
+      if (h & FLAG_MASK) corrupted(b, `free block with flags ${h & FLAG_MASK}`);
+      if (m[((b + size) >> 2) - 1] !== size) corrupted(b, `footer ${m[((b + size) >> 2) - 1]} does not match size ${size}`);
+      if (BUILD_DEBUG !== 0 && P.debug) {
+        for (let i = b + 12; i < b + size - 4; i++) {
+          if (P.u8[i] !== POISON_BYTE) corrupted(b, `freed memory written at ${i} (use after free)`);
+        }
+      }
+      const g = (b - start) >> 3;
+      freeStarts[g >> 3] |= 1 << (g & 7);
+      freeBlocks++;
+      prevFree = true;
+    }
+    b += size;
+  }
+  if (b !== end) corrupted(b, `blocks overrun the end sentinel at ${end}`);
+  const eh = m[(end >> 2) + 1];
+  if (eh !== (USED | (prevFree ? PREV_FREE : 0)) || m[end >> 2] !== checkWord(m, end)) corrupted(end, `end sentinel overwritten`);
+  let listed = 0;
+  let bad = '';
+  P.s.forEach(m, (f) => {
+    const g = (f - start) >> 3;
+    if (f < start || f >= end || (f & 7) !== 0 || !(freeStarts[g >> 3] & (1 << (g & 7)))) {
+      bad = `free structure holds ${f}, which is not a free block (or is listed twice)`;
+    } else {
+      freeStarts[g >> 3] &= ~(1 << (g & 7)); // seen once; a second visit (a cycle) fails above
+      bad = P.s.verify(m, f);
+    }
+    if (bad) {
+      bad = `${f}: ${bad}`;
+      return false;
+    }
+    return ++listed <= freeBlocks;
+  });
+  if (bad) corrupted(Number(bad.slice(0, bad.indexOf(':'))), bad.slice(bad.indexOf(':') + 2));
+  if (listed !== freeBlocks) corrupted(start, `free structure holds ${listed} blocks, the heap has ${freeBlocks} free blocks`);
+  if (usedBytes !== m[H_USED_BYTES] || usedBlocks !== m[H_USED_BLOCKS]) {
+    corrupted(start, `counters say ${m[H_USED_BLOCKS]} used blocks of ${m[H_USED_BYTES]} bytes, the heap has ${usedBlocks} of ${usedBytes}`);
+  }
+}
+
+export function* walkBlocks(P: Pool): IterableIterator<BlockInfo> {
+  const m = P.m;
+  const end = m[H_HEAP_END];
+  for (let b = m[H_HEAP_START]; b < end; ) {
+    const size = m[(b >> 2) + 1] & ~FLAG_MASK;
+    if (size === 0) return; // corrupted: check() says where; a heap map must not loop forever
+    yield { offset: b, pointer: b + OVERHEAD, size, used: (m[(b >> 2) + 1] & USED) !== 0 };
+    b += size;
+  }
+}
+
+export function poolStats(P: Pool): AllocatorStats {
+  const m = P.m;
+  const heapSize = m[H_HEAP_END] - m[H_HEAP_START];
+  let freeBlocks = 0, largest = 0;
+  P.s.forEach(m, (b) => {
+    freeBlocks++;
+    const size = m[(b >> 2) + 1];
+    if (size > largest) largest = size;
+    return true;
+  });
+  const freeBytes = heapSize - m[H_USED_BYTES];
+  const debugExtra = BUILD_DEBUG !== 0 && P.debug ? 8 : 0;
+  return {
+    poolSize: m[H_POOL_SIZE],
+    heapSize,
+    usedBytes: m[H_USED_BYTES],
+    freeBytes,
+    largestFreeBlock: largest === 0 ? 0 : largest - OVERHEAD - debugExtra,
+    usedBlocks: m[H_USED_BLOCKS],
+    freeBlocks,
+    peakUsedBytes: m[H_PEAK_USED],
+    failedAllocations: m[H_FAILED],
+    allocations: m[H_ALLOCS],
+    frees: m[H_FREES],
+    fragmentation: freeBytes === 0 ? 0 : 1 - largest / freeBytes,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * mcalloc: a fixed-pool allocator for microcontroller JavaScript. createAllocator() for any number of
+ * pools; initAllocator()/allocateMemory()/freeMemory()/destroyAllocator() for the one default pool,
+ * configured at compile time in device bundles (targets/*.json).
+ */
+import { PoolAllocator } from './allocator.js';
+import { BUILD_ALIGNMENT, BUILD_POOL_SIZE } from './build.js';
+import { AllocatorError } from './errors.js';
+import type { Allocator, AllocatorOptions } from './types.js';
+
+export { AllocatorError } from './errors.js';
+export type { AllocatorErrorCode } from './errors.js';
+export type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, InterruptMask, LockName, StrategyName } from './types.js';
+export { setPreemptHook } from './core.js';
+
+export function createAllocator(options: AllocatorOptions = {}): Allocator {
+  return new PoolAllocator(options);
+}
+
+let defaultAllocator: Allocator | null = null;
+
+function current(): Allocator {
+  if (defaultAllocator === null) throw new AllocatorError('NOT_INITIALIZED', 'call initAllocator() first');
+  return defaultAllocator;
+}
+
+/** Creates the default pool (at run time: a preloaded module cannot hold a writable pool on XS). */
+export function initAllocator(options: AllocatorOptions = {}): Allocator {
+  if (defaultAllocator !== null) throw new AllocatorError('ALREADY_INITIALIZED', 'initAllocator() was already called; destroyAllocator() first');
+  defaultAllocator = createAllocator({ poolSize: BUILD_POOL_SIZE, alignment: BUILD_ALIGNMENT, ...options });
+  return defaultAllocator;
+}
+
+export function allocateMemory(size: number): number {
+  return current().allocate(size);
+}
+
+export function freeMemory(ptr: number): void {
+  current().free(ptr);
+}
+
+export function destroyAllocator(): void {
+  current().destroy();
+  defaultAllocator = null;
+}
+
+/** The default allocator, for stats() and check() through the facade. */
+export function defaultHeap(): Allocator {
+  return current();
+}

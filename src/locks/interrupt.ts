@@ -1,0 +1,28 @@
+/**
+ * The interrupt lock: masks interrupts for the duration of one allocator call. disable() returns the
+ * previous mask state and restore() reinstates it, so a call made from a handler (interrupts already
+ * masked) leaves them masked. On the device the mask is a native critical section (targets/moddable);
+ * the simulator passes its interrupt controller; plain Node, with no interrupts, gets a counter.
+ */
+import type { InterruptMask } from '../types.js';
+import type { Lock } from './lock.js';
+
+/** The mask when nobody supplies one: tracks the state so nesting is still checked. */
+export const softwareMask: InterruptMask & { masked: number } = {
+  masked: 0,
+  disable() {
+    const previous = this.masked;
+    this.masked = 1;
+    return previous;
+  },
+  restore(state) {
+    this.masked = state;
+  },
+};
+
+export function interruptLock(mask: InterruptMask): Lock {
+  return {
+    enter: () => mask.disable(),
+    leave: (state) => mask.restore(state),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The pool layout: every fact about where things live is stated here once.
+ *
+ *   offset 0                                                             poolSize
+ *   [ header | free-structure roots ][ block ][ block ] ... [ block ][ end ]
+ *
+ * The header is a run of 32-bit words (H_* below). The strategy's roots follow it (a list head, or the
+ * TLSF bitmaps and bucket heads). Blocks start on 8-byte boundaries; the 8-byte `end` sentinel is a used
+ * block of size 0, so coalescing never needs a bounds check.
+ *
+ *   used block                           free block
+ *   b+0  [ check = mix(b ^ salt)   ]     b+0  [ next free            ]
+ *   b+4  [ size | PREV_FREE | USED ]     b+4  [ size | 0 | 0         ]
+ *   b+8  [ payload ...             ]     b+8  [ prev free            ]
+ *        [         ... payload     ]          [ ...                  ]
+ *                                        end-4[ size (footer)        ]
+ *
+ * A pointer is b+8, so pointers are 8-aligned and 0 is never one. A used block costs 8 bytes (check and
+ * size words) plus rounding of the request to 8; it has no footer, because the block after it carries
+ * PREV_FREE: only free blocks need a footer (Knuth's boundary tag), which makes coalescing with both
+ * neighbours O(1). Free blocks never have a free neighbour (coalescing is immediate), so a free block's
+ * flags are always 0. The smallest block is 16 bytes: next, size, prev and footer.
+ *
+ * The check word lets free() reject a pointer allocate() did not return: a random offset passes only if
+ * the word before it has USED set and the word before that equals a salted hash of its offset
+ * (probability about 2^-32). The salt changes with every reset(), which invalidates old pointers.
+ */
+import type { StrategyName } from './types.js';
+
+export const MAGIC = 0x4d43414c; // 'MCAL'
+export const VERSION = 1;
+
+// Header word indices.
+export const H_MAGIC = 0;
+export const H_VERSION = 1;
+export const H_POOL_SIZE = 2;
+/** strategy id | debug << 8 | log2(default alignment) << 16 */
+export const H_CONFIG = 3;
+/** The atomics lock word (0 free, 1 taken, 2 taken with waiters). */
+export const H_LOCK = 4;
+export const H_SALT = 5;
+export const H_HEAP_START = 6;
+export const H_HEAP_END = 7;
+export const H_USED_BYTES = 8;
+export const H_USED_BLOCKS = 9;
+export const H_PEAK_USED = 10;
+export const H_FAILED = 11;
+export const H_ALLOCS = 12;
+export const H_FREES = 13;
+/** Next-fit: the free block where the next search starts (0: the list head). */
+export const H_ROVER = 14;
+/** List strategies: the lowest-addressed free block. */
+export const H_LIST_HEAD = 15;
+/** TLSF: number of first-level classes, and the first-level bitmap. */
+export const H_FL_COUNT = 16;
+export const H_FL_BITMAP = 17;
+/** Where the strategy's roots (TLSF second-level bitmaps and bucket heads) start. */
+export const H_ROOTS = 18;
+
+export const USED = 1;
+export const PREV_FREE = 2;
+export const FLAG_MASK = 7;
+/** Check word and size word in front of every payload. */
+export const OVERHEAD = 8;
+export const MIN_BLOCK = 16;
+export const GRANULE = 8;
+/** Largest pool: offsets and sizes are signed 32-bit words. */
+export const MAX_POOL = 0x7ffffff8;
+/** Debug blocks end with canary bytes and the requested size: at least 4 + 4 extra bytes. */
+export const CANARY_BYTE = 0xca;
+export const POISON_BYTE = 0xdd;
+
+/** A strategy's id (in the pool header) is its index here plus one. */
+export const STRATEGY_NAMES: readonly StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
+
+/** The free structure a strategy keeps inside the pool. Sizes are block sizes (header included). */
+export interface FreeStructure {
+  readonly id: number;
+  /** Header words the roots need for a pool of this size (after H_ROOTS). */
+  rootWords(poolSize: number): number;
+  /** Empties the structure (the roots are already zero). */
+  init(m: Int32Array, poolSize: number): void;
+  insert(m: Int32Array, b: number, size: number): void;
+  remove(m: Int32Array, b: number, size: number): void;
+  /** Block `b` takes the place of free block `old` (they overlap or touch): merges and splits. */
+  replace(m: Int32Array, old: number, oldSize: number, b: number, size: number): void;
+  /** A free block of at least `size` bytes, or 0. Does not remove it. */
+  find(m: Int32Array, size: number): number;
+  /** Visits every free block the structure holds; returns false to stop. For check() and stats(). */
+  forEach(m: Int32Array, visit: (b: number) => boolean): void;
+  /** Strategy-specific invariants (bucket of each block, bitmaps); returns a message or ''. */
+  verify(m: Int32Array, b: number): string;
+}
+
+/** One allocator's view of a pool. Everything it knows is in `m`; this object only caches views. */
+export interface Pool {
+  readonly m: Int32Array;
+  readonly u8: Uint8Array;
+  readonly s: FreeStructure;
+  readonly debug: boolean;
+}
+
+/** The salted hash stored in a used block's first word. Never 0, so a zeroed pool holds no valid block. */
+export function checkWord(m: Int32Array, b: number): number {
+  return Math.imul(b ^ m[H_SALT], 0x9e3779b1) | 1;
+}
+
+export function headerBytes(s: FreeStructure, poolSize: number): number {
+  return align8((H_ROOTS + s.rootWords(poolSize)) * 4);
+}
+
+export function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/**
+ * Writes a fresh pool: header, roots, one free block covering the heap, and the end sentinel.
+ * Returns false when the pool is too small to hold even one block.
+ */
+export function formatPool(m: Int32Array, s: FreeStructure, poolSize: number, debug: boolean, alignLog2: number, salt: number): boolean {
+  const start = headerBytes(s, poolSize);
+  const end = (poolSize & ~7) - OVERHEAD;
+  if (end - start < MIN_BLOCK) return false;
+  m.fill(0, 0, start >> 2);
+  m[H_MAGIC] = MAGIC;
+  m[H_VERSION] = VERSION;
+  m[H_POOL_SIZE] = poolSize;
+  m[H_CONFIG] = s.id | (debug ? 1 << 8 : 0) | (alignLog2 << 16);
+  m[H_SALT] = salt;
+  m[H_HEAP_START] = start;
+  m[H_HEAP_END] = end;
+  s.init(m, poolSize);
+  const size = end - start;
+  m[(start >> 2) + 1] = size;
+  m[(end >> 2) - 1] = size;
+  m[end >> 2] = checkWord(m, end);
+  m[(end >> 2) + 1] = USED | PREV_FREE;
+  s.insert(m, start, size);
+  return true;
+}
