@@ -24,6 +24,21 @@ export function validatePointer(P: Pool, p: unknown, what: string): number {
   if ((p & 7) !== 0 || b < m[H_HEAP_START] || b >= m[H_HEAP_END]) {
     throw new AllocatorError('INVALID_POINTER', `${what}: ${p} is not a pointer of this pool (out of range or misaligned)`, p);
   }
+  if (BUILD_DEBUG !== 0 && P.debug) {
+    // Exact: walk to the block that holds b.
+    let x = m[H_HEAP_START];
+    let size = 0;
+    for (; x <= b; x += size) {
+      size = m[(x >> 2) + 1] & ~FLAG_MASK;
+      if (size === 0 || x + size > b) break;
+    }
+    const used = (m[(x >> 2) + 1] & USED) !== 0;
+    if (!used) throw new AllocatorError('DOUBLE_FREE', `${what}: ${p} lies in free memory (already freed)`, p);
+    if (x !== b) throw new AllocatorError('INVALID_POINTER', `${what}: ${p} points inside the block at ${x + OVERHEAD}`, p);
+    const bad = canaryProblem(P, b);
+    if (bad) throw new AllocatorError('HEAP_CORRUPTED', `${what}: block at ${b}: ${bad}`, b);
+    return b;
+  }
   const h = m[(b >> 2) + 1];
   const size = h & ~FLAG_MASK;
   const plausible = size >= MIN_BLOCK && b + size <= m[H_HEAP_END];
@@ -33,13 +48,6 @@ export function validatePointer(P: Pool, p: unknown, what: string): number {
   }
   if (m[b >> 2] !== checkWord(m, b) || !plausible) {
     throw new AllocatorError('INVALID_POINTER', `${what}: ${p} is not the start of an allocated block`, p);
-  }
-  if (BUILD_DEBUG !== 0 && P.debug) {
-    let x = m[H_HEAP_START];
-    while (x < b) x += m[(x >> 2) + 1] & ~FLAG_MASK || m[H_HEAP_END];
-    if (x !== b) throw new AllocatorError('INVALID_POINTER', `${what}: ${p} points inside a block`, p);
-    const bad = canaryProblem(P, b);
-    if (bad) throw new AllocatorError('HEAP_CORRUPTED', `${what}: block at ${b}: ${bad}`, b);
   }
   return b;
 }
