@@ -1,0 +1,56 @@
+/**
+ * TLSF's promise is a bound on the work of allocate and free that does not depend on how many free
+ * blocks the pool holds. Count it exactly: every word the core reads or writes in the pool, through a
+ * Proxy over the pool's Int32Array. (Time belongs in the benchmark, not in a test.)
+ */
+import test from 'ava';
+import { allocateCore, freeCore } from '../src/core.js';
+import { type FreeStructure, type Pool } from '../src/pool.js';
+import { createAllocator, type StrategyName } from '../src/index.js';
+import { firstFit } from '../src/strategies/first-fit.js';
+import { tlsf } from '../src/strategies/tlsf.js';
+
+const SIZES = [8, 24, 100, 300, 700, 1500, 6000];
+
+/** A pool with `holes` free blocks of assorted sizes between used ones; returns the max words touched per allocate+free. */
+function maxWordsPerPair(strategy: StrategyName, s: FreeStructure, holes: number): number {
+  const heap = createAllocator({ poolSize: holes * 1200 + 65536, strategy });
+  const ptrs: number[] = [];
+  for (let i = 0; i < 2 * holes; i++) ptrs.push(heap.allocate(8 + ((i * 37) % 1000)));
+  for (let i = 0; i < ptrs.length; i += 2) heap.free(ptrs[i]);
+  if (heap.stats().freeBlocks !== holes + 1) throw new Error('setup: wrong number of free blocks');
+  let touched = 0;
+  const m = new Proxy(new Int32Array(heap.buffer), {
+    get(target, key) {
+      if (typeof key === 'string' && key.charCodeAt(0) <= 57) touched++;
+      return Reflect.get(target, key);
+    },
+    set(target, key, value) {
+      touched++;
+      return Reflect.set(target, key, value);
+    },
+  });
+  const P: Pool = { m: m as Int32Array, u8: new Uint8Array(heap.buffer), s, debug: false };
+  let worst = 0;
+  for (const size of SIZES) {
+    touched = 0;
+    const p = allocateCore(P, size, 8);
+    if (p === 0) throw new Error(`setup: ${size} bytes did not fit`);
+    freeCore(P, p - 8);
+    worst = Math.max(worst, touched);
+  }
+  heap.check();
+  return worst;
+}
+
+test('tlsf: words touched per allocate+free do not grow with the number of free blocks', (t) => {
+  const counts = [10, 100, 1000, 10000].map((holes) => maxWordsPerPair('tlsf', tlsf, holes));
+  t.log(`tlsf words per pair at 10, 100, 1000, 10000 free blocks: ${counts.join(', ')}`);
+  for (const c of counts) t.true(c <= counts[0] * 1.2 + 8, `${c} vs ${counts[0]} at 10 free blocks`);
+});
+
+test('first-fit, for contrast: the same measure grows with the free list', (t) => {
+  const counts = [10, 100, 1000].map((holes) => maxWordsPerPair('first-fit', firstFit, holes));
+  t.log(`first-fit words per pair at 10, 100, 1000 free blocks: ${counts.join(', ')}`);
+  t.true(counts[2] > counts[0] * 10, 'the measure sees list walks, so the tlsf test above can fail');
+});
