@@ -1,0 +1,248 @@
+/**
+ * One simulation run: the device, the workload's firmware, the run loop and the final accounting.
+ *
+ * The loop runs main-loop iterations (interrupts fire in between and, at the core's preemption points,
+ * inside allocator calls) until the operation budget or the wall-clock duration is spent. check() runs
+ * every `checkEvery` operations and after every operation an interrupt preempted; any problem (check(),
+ * a stamp, an allocator error, a deadlock) ends the run. A clean run then drains: the sources are
+ * silenced, every live block's stamp is verified and the block freed, and the pool must be one free
+ * block again.
+ */
+import type { Allocator, LockName } from '../src/index.js';
+import { Detected, Device, type DetectionKind } from './device.js';
+import type { SourceStats } from './irq.js';
+import type { Target } from './target.js';
+import type { TraceOp } from './trace.js';
+import { Firmware, type Workload } from './workloads.js';
+
+export interface SimOptions {
+  target: Target;
+  workload: Workload;
+  seed: number;
+  /** Overrides the target's lock. */
+  lock?: LockName;
+  /** Stop after this many allocator operations... */
+  ops?: number;
+  /** ...or after this many milliseconds of wall-clock time, whichever comes first. */
+  durationMs?: number;
+  /** Operations between two check() calls (default 1024). */
+  checkEvery?: number;
+  record?: (op: TraceOp) => void;
+  /** Called about every progressEveryMs (default 100) with the run so far. */
+  onProgress?: (progress: Progress) => void;
+  progressEveryMs?: number;
+}
+
+export interface Progress {
+  operations: number;
+  interrupts: number;
+  failedAllocations: number;
+  elapsedMs: number;
+  heap: Allocator;
+}
+
+/** Masked spans of one kind of call: the interrupt latency it imposes. */
+export interface MaskedSpan {
+  /** Longest, in allocator steps (preemption points passed while masked; deterministic). */
+  steps: number;
+  /** Wall clock on this host, median, 99th percentile and maximum (the tail is mostly GC pauses). */
+  p50Microseconds: number;
+  p99Microseconds: number;
+  maxMicroseconds: number;
+  count: number;
+}
+
+export type Verdict = 'pass' | 'corrupted' | 'deadlock';
+
+export interface SimResult {
+  target: string;
+  strategy: string;
+  lock: LockName;
+  poolSize: number;
+  workload: string;
+  seed: number;
+  operations: number;
+  allocations: number;
+  frees: number;
+  reallocations: number;
+  failedAllocations: number;
+  /** Preemption points passed (allocator steps) and virtual ticks elapsed. */
+  steps: number;
+  ticks: number;
+  interrupts: {
+    raised: number;
+    delivered: number;
+    overruns: number;
+    deferred: number;
+    nested: number;
+    preempting: number;
+    sources: SourceStats[];
+  };
+  peakUsedBytes: number;
+  /** Fragmentation at the end of the run (before the drain) and the highest seen at a check. */
+  fragmentation: number;
+  peakFragmentation: number;
+  maskedSpans: {
+    count: number;
+    /** Longest span of allocate/free/reallocate calls. */
+    longest: MaskedSpan;
+    byOperation: Record<string, MaskedSpan>;
+  };
+  checks: number;
+  /** Blocks whose stamp was verified at free (every free, and the drain). */
+  verifiedBlocks: number;
+  /** After the drain: used blocks left and free blocks (1 when the pool is whole again). */
+  leftUsedBlocks: number | null;
+  leftFreeBlocks: number | null;
+  problem: null | {
+    kind: DetectionKind;
+    message: string;
+    code?: string;
+    /** Operations done when the problem was found. */
+    afterOperations: number;
+    /** What check() says about the pool after the problem ('' when it passes). */
+    check: string;
+  };
+  verdict: Verdict;
+  elapsedMs: number;
+}
+
+export interface SimRun {
+  result: SimResult;
+  /** The pool as the run left it (after the drain, or at the problem). */
+  heap: Allocator;
+}
+
+const HOT_OPS = ['allocate', 'free', 'reallocate'];
+
+export function simulate(options: SimOptions): SimRun {
+  const { target, workload, seed } = options;
+  const lock = options.lock ?? target.lock;
+  const maxOps = options.ops ?? Infinity;
+  const durationMs = options.durationMs ?? Infinity;
+  if (maxOps === Infinity && durationMs === Infinity) throw new Error('simulate: give ops or durationMs');
+  const checkEvery = options.checkEvery ?? 1024;
+  const progressEvery = options.progressEveryMs ?? 100;
+
+  let firmware: Firmware | undefined;
+  const device = new Device({
+    target, lock, seed, record: options.record,
+    sources: (d) => (firmware = new Firmware(d, workload.params)).sources(),
+  });
+  const fw = firmware!;
+  const heap = device.heap;
+  const started = performance.now();
+  let checks = 0;
+  let peakFragmentation = 0;
+  let fragmentation = 0;
+  let peakUsedBytes = 0;
+  let left: { used: number; free: number } | null = null;
+  let problem: SimResult['problem'] = null;
+
+  const check = (sample = true) => {
+    device.irq.label = 'check';
+    device.check();
+    checks++;
+    if (!sample) return;
+    device.irq.label = 'stats';
+    const s = heap.stats();
+    fragmentation = s.fragmentation;
+    if (s.fragmentation > peakFragmentation) peakFragmentation = s.fragmentation;
+    peakUsedBytes = s.peakUsedBytes;
+  };
+
+  device.start();
+  try {
+    let nextCheck = checkEvery;
+    let nextClockRead = 0;
+    let nextProgress = started + progressEvery;
+    for (let i = 0; device.operations < maxOps; i++) {
+      fw.step();
+      if (device.preemptedSinceCheck || device.operations >= nextCheck) {
+        check();
+        nextCheck = device.operations + checkEvery;
+      }
+      if (i >= nextClockRead) {
+        nextClockRead = i + 256;
+        const now = performance.now();
+        if (now - started >= durationMs) break;
+        if (options.onProgress && now >= nextProgress) {
+          nextProgress = now + progressEvery;
+          options.onProgress({ operations: device.operations, interrupts: delivered(device), failedAllocations: device.failedAllocations, elapsedMs: now - started, heap });
+        }
+      }
+    }
+    check();
+    device.irq.silence();
+    const live = fw.live();
+    fw.forget();
+    for (const block of live) device.free(block);
+    check(false);
+    const s = heap.stats();
+    left = { used: s.usedBlocks, free: s.freeBlocks };
+  } catch (e) {
+    if (!(e instanceof Detected)) throw e;
+    problem = { kind: e.kind, message: e.message, afterOperations: device.operations, check: checkMessage(heap) };
+    if (e.code !== undefined) problem.code = e.code;
+  } finally {
+    device.stop();
+  }
+
+  const sources = device.irq.stats();
+  const sum = (k: keyof Omit<SourceStats, 'name' | 'priority'>) => sources.reduce((n, s) => n + s[k], 0);
+  const byOperation: Record<string, MaskedSpan> = {};
+  const longest: MaskedSpan = { steps: 0, p50Microseconds: 0, p99Microseconds: 0, maxMicroseconds: 0, count: 0 };
+  for (const [label, span] of device.irq.spans) {
+    const s: MaskedSpan = {
+      steps: span.ticks, p50Microseconds: round(span.wall.quantile(0.5) / 1000, 2), p99Microseconds: round(span.wall.quantile(0.99) / 1000, 2),
+      maxMicroseconds: round(span.wall.max / 1000, 2), count: span.wall.count,
+    };
+    byOperation[label] = s;
+    if (HOT_OPS.includes(label)) {
+      longest.steps = Math.max(longest.steps, s.steps);
+      longest.p50Microseconds = Math.max(longest.p50Microseconds, s.p50Microseconds);
+      longest.p99Microseconds = Math.max(longest.p99Microseconds, s.p99Microseconds);
+      longest.maxMicroseconds = Math.max(longest.maxMicroseconds, s.maxMicroseconds);
+      longest.count += s.count;
+    }
+  }
+  return {
+    heap,
+    result: {
+      target: target.name, strategy: heap.strategy, lock, poolSize: heap.poolSize, workload: workload.name, seed,
+      operations: device.operations, allocations: device.allocations, frees: device.frees, reallocations: device.reallocations,
+      failedAllocations: device.failedAllocations, steps: device.steps, ticks: device.clock.now,
+      interrupts: {
+        raised: sum('raised'), delivered: sum('delivered'), overruns: sum('overruns'), deferred: sum('deferred'),
+        nested: sum('nested'), preempting: sum('preempting'), sources,
+      },
+      peakUsedBytes, fragmentation: round(fragmentation, 4), peakFragmentation: round(peakFragmentation, 4),
+      maskedSpans: { count: device.irq.spanCount, longest, byOperation },
+      checks, verifiedBlocks: device.frees,
+      leftUsedBlocks: left?.used ?? null, leftFreeBlocks: left?.free ?? null,
+      problem,
+      verdict: problem === null ? 'pass' : problem.kind === 'deadlock' ? 'deadlock' : 'corrupted',
+      elapsedMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+function delivered(device: Device): number {
+  let n = 0;
+  for (const s of device.irq.sources) n += s.delivered;
+  return n;
+}
+
+function checkMessage(heap: Allocator): string {
+  try {
+    heap.check();
+    return '';
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
