@@ -1,0 +1,68 @@
+/**
+ * A deterministic per-operation cost: pool words read by the strategy's free structure (find, insert,
+ * remove, replace) during one allocate/free/reallocate. It is what varies between strategies (a list
+ * walk for the list strategies, a few bitmap words for TLSF); the rest of the core does a fixed number
+ * of reads per operation. Wall-clock times would differ between the host and an ESP32 and from run to
+ * run; this count does not.
+ *
+ * The public API exposes no such counter, so this wraps the strategy objects of src/strategies (the
+ * same module instances allocator.ts uses) for the duration of one replay, handing them a counting
+ * view of the pool. Everything is restored afterwards, also on error.
+ */
+import type { StrategyName } from '../../src/index.js';
+import type { FreeStructure } from '../../src/pool.js';
+import { bestFit } from '../../src/strategies/best-fit.js';
+import { firstFit } from '../../src/strategies/first-fit.js';
+import { nextFit } from '../../src/strategies/next-fit.js';
+import { tlsf } from '../../src/strategies/tlsf.js';
+import { worstFit } from '../../src/strategies/worst-fit.js';
+import type { TraceOp } from '../trace.js';
+import { replay, type PoolConfig } from './replay.js';
+
+const STRUCTURES: Record<StrategyName, FreeStructure> = {
+  'first-fit': firstFit, 'next-fit': nextFit, 'best-fit': bestFit, 'worst-fit': worstFit, tlsf,
+};
+const METHODS = ['find', 'insert', 'remove', 'replace'] as const;
+
+export interface CostResult {
+  /** Most words read by one operation. */
+  worst: number;
+  /** Index of that operation in the trace. */
+  worstAt: number;
+  mean: number;
+}
+
+export function measureCost(ops: readonly TraceOp[], config: PoolConfig): CostResult {
+  const s = STRUCTURES[config.strategy] as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const saved = METHODS.map((k) => s[k]);
+  let reads = 0;
+  const views = new WeakMap<Int32Array, Int32Array>();
+  const counting = (m: Int32Array) => {
+    let v = views.get(m);
+    if (v === undefined) {
+      v = new Proxy(m, {
+        get(t, k) {
+          if (typeof k === 'string') reads++;
+          return Reflect.get(t, k);
+        },
+      });
+      views.set(m, v);
+    }
+    return v;
+  };
+  METHODS.forEach((k, i) => {
+    const original = saved[i];
+    s[k] = (m: unknown, ...rest: unknown[]) => original(counting(m as Int32Array), ...rest);
+  });
+  let worst = 0, worstAt = -1, total = 0;
+  try {
+    replay(ops, config, (_heap, i) => {
+      if (reads > worst) { worst = reads; worstAt = i; }
+      total += reads;
+      reads = 0;
+    });
+  } finally {
+    METHODS.forEach((k, i) => { s[k] = saved[i]; });
+  }
+  return { worst, worstAt, mean: ops.length ? total / ops.length : 0 };
+}

@@ -1,0 +1,107 @@
+/**
+ * The tuner proper, without I/O: replay a trace against every strategy, find each one's smallest pool,
+ * measure it, and pick a strategy and a pool size with headroom. cli.ts prints and writes the result.
+ */
+import { createAllocator, type StrategyName } from '../../src/index.js';
+import type { TraceOp } from '../trace.js';
+import { boundFor, robsonFloor, type Bound } from './bounds.js';
+import { measureCost, type CostResult } from './cost.js';
+import { blockProfile, type BlockProfile } from './profile.js';
+import { STRATEGIES, completes, replay } from './replay.js';
+import { smallestPool, type SearchOptions, type SearchResult } from './search.js';
+
+export interface TuneOptions {
+  headroom?: number;
+  /** The target's pool, to count the requests that fail there; its strategy is the one --write sizes. */
+  current?: { poolSize: number; strategy?: StrategyName };
+  alignment?: number;
+  debug?: boolean;
+  strategies?: readonly StrategyName[];
+  search?: SearchOptions;
+}
+
+export interface StrategyResult {
+  strategy: StrategyName;
+  search: SearchResult;
+  /** Peak live requested bytes / smallest pool. */
+  utilization: number;
+  /** Failed requests when the trace runs in the current pool (null without one). */
+  failuresAtCurrent: number | null;
+  /** Free-structure words read per operation, in the smallest pool. */
+  cost: CostResult;
+  bound: Bound;
+  /** Pool size (header included) that the bound guarantees for any trace with this M, k, B. */
+  boundPool: number;
+  /** Smallest pool with headroom, rounded to a nice size, that completes the trace. */
+  withHeadroom: number;
+}
+
+export interface TuneResult {
+  profile: BlockProfile;
+  headroom: number;
+  results: StrategyResult[];
+  recommended: { strategy: StrategyName; poolSize: number; reason: string };
+  /** Robson's floor as a pool size: no strategy can guarantee less for every such trace. */
+  robsonFloorPool: number;
+}
+
+/** Bytes of header and end sentinel for this strategy and pool size. */
+export function poolOverhead(strategy: StrategyName, poolSize: number): number {
+  const heap = createAllocator({ poolSize: Math.max(poolSize, 4096), strategy });
+  const overhead = heap.poolSize - heap.stats().heapSize;
+  heap.destroy();
+  return overhead;
+}
+
+/** Rounds up to a "nice" size: a multiple of 1/32 of the power of two below (and of 8). */
+export function niceSize(n: number): number {
+  const step = Math.max(8, 2 ** (Math.floor(Math.log2(Math.max(n, 1))) - 5));
+  return Math.ceil(n / step) * step;
+}
+
+/** The first size from `from` upwards (steps of 8) that completes: sizes above the minimum can fail. */
+function firstCompleting(ops: readonly TraceOp[], strategy: StrategyName, from: number, o: TuneOptions): number {
+  let size = Math.ceil(from / 8) * 8;
+  while (!completes(ops, { strategy, poolSize: size, alignment: o.alignment, debug: o.debug })) size += 8;
+  return size;
+}
+
+/** Strategies whose smallest pool is within this fraction of the best compete on worst-op cost. */
+export const NEAR_BEST = 0.05;
+
+export function tune(ops: readonly TraceOp[], o: TuneOptions = {}): TuneResult {
+  const headroom = o.headroom ?? 0.15;
+  const profile = blockProfile(ops, o.debug);
+  const results: StrategyResult[] = [];
+  for (const strategy of o.strategies ?? STRATEGIES) {
+    const config = { strategy, alignment: o.alignment, debug: o.debug };
+    const search = smallestPool(ops, config, profile.lowerBound, o.search);
+    const bound = boundFor(strategy, profile);
+    const boundPool = Math.ceil(bound.heapBytes / 8) * 8 + poolOverhead(strategy, bound.heapBytes);
+    results.push({
+      strategy,
+      search,
+      utilization: profile.peakLiveBytes / search.size,
+      failuresAtCurrent: o.current ? replay(ops, { ...config, poolSize: o.current.poolSize }).failed : null,
+      cost: measureCost(ops, { ...config, poolSize: search.size }),
+      bound,
+      boundPool,
+      withHeadroom: firstCompleting(ops, strategy, niceSize(search.size * (1 + headroom)), o),
+    });
+  }
+  const best = Math.min(...results.map((r) => r.search.size));
+  const near = results.filter((r) => r.search.size <= best * (1 + NEAR_BEST));
+  near.sort((a, b) => a.cost.worst - b.cost.worst || a.search.size - b.search.size);
+  const pick = near[0];
+  const reason = near.length > 1
+    ? `smallest worst-case operation among the strategies within ${NEAR_BEST * 100}% of the smallest pool (${near.map((r) => r.strategy).join(', ')})`
+    : 'smallest pool';
+  const floorHeap = robsonFloor(profile);
+  return {
+    profile,
+    headroom,
+    results,
+    recommended: { strategy: pick.strategy, poolSize: pick.withHeadroom, reason },
+    robsonFloorPool: floorHeap + poolOverhead('first-fit', floorHeap),
+  };
+}
