@@ -1,0 +1,72 @@
+/**
+ * The tuner's search against an exhaustive one: on small seeded traces, every multiple of 8 from the
+ * smallest pool createAllocator accepts up to the reported size is replayed. The reported size must
+ * complete, and be within 1% of the true minimum (on traces this small the search is exact).
+ */
+import test from 'ava';
+import { parseTrace, type TraceOp } from '../sim/trace.js';
+import { blockProfile } from '../sim/tune/profile.js';
+import { STRATEGIES, completes } from '../sim/tune/replay.js';
+import { smallestPool } from '../sim/tune/search.js';
+import { rng } from '../sim/traces/workloads.js';
+
+/** A random trace of `n` operations: allocations of 1..maxSize bytes, frees, some reallocations. */
+export function randomTrace(seed: number, n: number, maxSize: number): TraceOp[] {
+  const random = rng(seed);
+  const live: number[] = [];
+  const lines: string[] = [];
+  let id = 1;
+  for (let i = 0; i < n; i++) {
+    const x = random();
+    if (live.length > 0 && x < 0.4) {
+      const j = Math.floor(random() * live.length);
+      lines.push(`f ${live[j]}`);
+      live.splice(j, 1);
+    } else if (live.length > 0 && x < 0.5) {
+      lines.push(`r ${live[Math.floor(random() * live.length)]} ${1 + Math.floor(random() * maxSize)}`);
+    } else {
+      lines.push(`a ${id} ${1 + Math.floor(random() * random() * maxSize)}`);
+      live.push(id++);
+    }
+  }
+  return parseTrace(lines.join('\n'));
+}
+
+const SMALLEST_POOL = 256; // below every strategy's minimum with a few blocks
+
+/** Exhaustive: all completing multiples of 8 from SMALLEST_POOL to `upTo`. */
+function exhaustive(ops: TraceOp[], strategy: (typeof STRATEGIES)[number], upTo: number): number[] {
+  const ok: number[] = [];
+  for (let size = SMALLEST_POOL; size <= upTo; size += 8) if (completes(ops, { strategy, poolSize: size })) ok.push(size);
+  return ok;
+}
+
+const TRACES = [1, 2, 3, 4, 5, 6].map((seed) => randomTrace(seed, 160, seed % 2 ? 300 : 900));
+
+for (const strategy of STRATEGIES) {
+  test(`${strategy}: the reported smallest pool completes and is within 1% of an exhaustive search`, (t) => {
+    for (const ops of TRACES) {
+      const profile = blockProfile(ops);
+      const found = smallestPool(ops, { strategy }, profile.lowerBound);
+      t.true(completes(ops, { strategy, poolSize: found.size }), `reported ${found.size} does not complete`);
+      const ok = exhaustive(ops, strategy, found.size);
+      const truth = ok[0];
+      t.true(truth >= profile.lowerBound, `${truth} completes below the lower bound ${profile.lowerBound}`);
+      t.true(found.size <= truth * 1.01, `reported ${found.size}, exhaustive minimum ${truth}`);
+      if (found.exact) t.is(found.size, truth);
+    }
+  });
+}
+
+test('the traces exercise non-monotonic pool sizes (a size above the minimum that fails)', (t) => {
+  // Without this, a plain binary search would pass the test above too.
+  let seen = false;
+  for (const ops of TRACES) {
+    for (const strategy of ['next-fit', 'worst-fit'] as const) {
+      const found = smallestPool(ops, { strategy }, blockProfile(ops).lowerBound);
+      const ok = new Set(exhaustive(ops, strategy, found.size + 800));
+      for (let size = found.size; size <= found.size + 800; size += 8) if (!ok.has(size)) seen = true;
+    }
+  }
+  t.true(seen);
+});
