@@ -8,11 +8,14 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAllocator } from '../src/index.js';
-import { parseTrace } from '../sim/trace.js';
+import { simulate } from '../sim/simulate.js';
+import { loadTarget } from '../sim/target.js';
+import { formatTrace, parseTrace, type TraceOp } from '../sim/trace.js';
+import { findWorkload } from '../sim/workloads.js';
 import { main } from '../sim/tune/cli.js';
 import { completes, replay } from '../sim/tune/replay.js';
 import { tune } from '../sim/tune/tune.js';
-import { rng } from '../sim/traces/workloads.js';
+import { createRandom } from '../sim/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcalloc-tune-'));
 
@@ -32,7 +35,7 @@ function file(name: string, text: string): string {
 function recorded(seed: number, steps = 220) {
   const lines: string[] = [];
   const heap = createAllocator({ poolSize: 1 << 16, strategy: 'first-fit', trace: (l) => lines.push(l) });
-  const random = rng(seed);
+  const random = createRandom(seed).float;
   const live: number[] = [];
   for (let i = 0; i < steps; i++) {
     const x = random();
@@ -65,6 +68,20 @@ test('a trace recorded with the trace option replays to the same heap and tunes 
   const m = /recommended: strategy (\S+), poolSize (\d+)/.exec(r.out);
   t.truthy(m, r.out);
   t.true(completes(ops, { strategy: m![1] as 'tlsf', poolSize: Number(m![2]) }));
+});
+
+test('a trace recorded by the simulator (interrupts and main loop) round-trips through tune', async (t) => {
+  const ops: TraceOp[] = [];
+  simulate({ target: loadTarget('sim'), workload: findWorkload('steady')!, seed: 3, ops: 600, record: (o) => ops.push(o) });
+  const text = formatTrace(ops);
+  t.deepEqual(parseTrace(text), ops);
+  const r = await run(['tune', '--trace', file('sim.trace', text), '--target', 'sim']);
+  t.is(r.code, 0, r.err);
+  const m = /recommended: strategy (\S+), poolSize (\d+)/.exec(r.out);
+  t.true(completes(ops, { strategy: m![1] as 'tlsf', poolSize: Number(m![2]) }));
+  // The run completed in the sim target's pool; replayed in recorded order it completes there too.
+  t.regex(r.out, /fails @65536/);
+  t.is(replay(ops, { strategy: 'tlsf', poolSize: 65536 }).failed, 0);
 });
 
 test('the recommended pool of every strategy completes the trace, and carries the headroom', (t) => {

@@ -8,11 +8,11 @@ import { parseTrace, type TraceOp } from '../sim/trace.js';
 import { blockProfile } from '../sim/tune/profile.js';
 import { STRATEGIES, completes } from '../sim/tune/replay.js';
 import { smallestPool } from '../sim/tune/search.js';
-import { rng } from '../sim/traces/workloads.js';
+import { createRandom } from '../sim/prng.js';
 
 /** A random trace of `n` operations: allocations of 1..maxSize bytes, frees, some reallocations. */
 export function randomTrace(seed: number, n: number, maxSize: number): TraceOp[] {
-  const random = rng(seed);
+  const random = createRandom(seed).float;
   const live: number[] = [];
   const lines: string[] = [];
   let id = 1;
