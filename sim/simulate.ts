@@ -11,6 +11,7 @@
 import type { Allocator, LockName } from '../src/index.js';
 import { Detected, Device, type DetectionKind } from './device.js';
 import type { SourceStats } from './irq.js';
+import { probeSpanWords, type SpanWords } from './span-probe.js';
 import type { Target } from './target.js';
 import type { TraceOp } from './trace.js';
 import { Firmware, type Workload } from './workloads.js';
@@ -27,10 +28,14 @@ export interface SimOptions {
   durationMs?: number;
   /** Operations between two check() calls (default 1024). */
   checkEvery?: number;
+  /** Operations between two masked-span probes (span-probe.ts; default 8192, 0: none). */
+  probeEvery?: number;
   record?: (op: TraceOp) => void;
   /** Called about every progressEveryMs (default 100) with the run so far. */
   onProgress?: (progress: Progress) => void;
   progressEveryMs?: number;
+  /** Called once with the pool as the workload left it, before the drain frees everything. */
+  beforeDrain?: (heap: Allocator) => void;
 }
 
 export interface Progress {
@@ -84,6 +89,8 @@ export interface SimResult {
   peakFragmentation: number;
   maskedSpans: {
     count: number;
+    /** The most pool words one allocate / one free touched, probed on the pool at every check. */
+    words: SpanWords;
     /** Longest span of allocate/free/reallocate calls. */
     longest: MaskedSpan;
     byOperation: Record<string, MaskedSpan>;
@@ -122,6 +129,8 @@ export function simulate(options: SimOptions): SimRun {
   const durationMs = options.durationMs ?? Infinity;
   if (maxOps === Infinity && durationMs === Infinity) throw new Error('simulate: give ops or durationMs');
   const checkEvery = options.checkEvery ?? 1024;
+  const probeEvery = options.probeEvery ?? 8192;
+  let nextProbe = probeEvery === 0 ? Infinity : 0;
   const progressEvery = options.progressEveryMs ?? 100;
 
   let firmware: Firmware | undefined;
@@ -137,6 +146,8 @@ export function simulate(options: SimOptions): SimRun {
   let fragmentation = 0;
   let peakUsedBytes = 0;
   let left: { used: number; free: number } | null = null;
+  const words: SpanWords = { allocate: 0, free: 0 };
+  const probeSizes = [16, 64, 256, 1024, 4096, 0];
   let problem: SimResult['problem'] = null;
 
   const check = (sample = true) => {
@@ -149,6 +160,15 @@ export function simulate(options: SimOptions): SimRun {
     fragmentation = s.fragmentation;
     if (s.fragmentation > peakFragmentation) peakFragmentation = s.fragmentation;
     peakUsedBytes = s.peakUsedBytes;
+    if (device.operations < nextProbe) return;
+    nextProbe = device.operations + probeEvery;
+    probeSizes[probeSizes.length - 1] = s.largestFreeBlock + 1;
+    // The probe runs the core on a copy: unhook it, or the copy's steps would count (and deliver interrupts).
+    device.stop();
+    const w = probeSpanWords(heap.buffer, heap.strategy, target.debug, probeSizes);
+    device.start();
+    if (w.allocate > words.allocate) words.allocate = w.allocate;
+    if (w.free > words.free) words.free = w.free;
   };
 
   device.start();
@@ -173,6 +193,7 @@ export function simulate(options: SimOptions): SimRun {
       }
     }
     check();
+    options.beforeDrain?.(heap);
     device.irq.silence();
     const live = fw.live();
     fw.forget();
@@ -182,7 +203,9 @@ export function simulate(options: SimOptions): SimRun {
     left = { used: s.usedBlocks, free: s.freeBlocks };
   } catch (e) {
     if (!(e instanceof Detected)) throw e;
-    problem = { kind: e.kind, message: e.message, afterOperations: device.operations, check: checkMessage(heap) };
+    // A deadlock stops the interrupted call half-way: what check() says then is about the simulation, not the allocator.
+    const after = e.kind === 'deadlock' ? 'not run: the interrupted allocator call never finished' : checkMessage(heap);
+    problem = { kind: e.kind, message: e.message, afterOperations: device.operations, check: after };
     if (e.code !== undefined) problem.code = e.code;
   } finally {
     device.stop();
@@ -217,7 +240,7 @@ export function simulate(options: SimOptions): SimRun {
         nested: sum('nested'), preempting: sum('preempting'), sources,
       },
       peakUsedBytes, fragmentation: round(fragmentation, 4), peakFragmentation: round(peakFragmentation, 4),
-      maskedSpans: { count: device.irq.spanCount, longest, byOperation },
+      maskedSpans: { count: device.irq.spanCount, words, longest, byOperation },
       checks, verifiedBlocks: device.frees,
       leftUsedBlocks: left?.used ?? null, leftFreeBlocks: left?.free ?? null,
       problem,

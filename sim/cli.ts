@@ -1,0 +1,184 @@
+/**
+ * `npm run sim` / `mcalloc sim`: runs one simulation and shows it. On a terminal the progress line and
+ * the heap map are redrawn in place while it runs; otherwise (a pipe, a CI log) a progress line is
+ * printed about once a second and the map once at the end. --json prints only the result object.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { parseSimArgs, USAGE, UsageError } from './args.js';
+import { heapMap, heapMapLegend } from './heapmap.js';
+import { simulate, type Progress, type SimResult, type SimRun } from './simulate.js';
+import { loadTarget, type Target } from './target.js';
+import { formatOp, type TraceOp } from './trace.js';
+import { findWorkload } from './workloads.js';
+
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+}
+
+const defaultIo: Io = { stdout: process.stdout, stderr: process.stderr };
+
+/** Runs the CLI; returns the exit code (0 pass, 1 problem found, 2 bad options). */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  let args;
+  let target: Target;
+  try {
+    args = parseSimArgs(argv);
+    if (args.help) {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    target = loadTarget(args.target);
+  } catch (e) {
+    if (!(e instanceof UsageError) && !(e instanceof Error && /target/.test(e.message))) throw e;
+    io.stderr.write(`mcalloc sim: ${(e as Error).message}\nmcalloc sim: run with --help for the options\n`);
+    return 2;
+  }
+  if (args.strategy !== undefined) target = { ...target, strategy: args.strategy };
+  const workload = findWorkload(args.workload)!;
+  const lock = args.lock ?? target.lock;
+
+  let trace: TraceWriter | undefined;
+  if (args.record !== undefined) {
+    try {
+      trace = new TraceWriter(args.record);
+    } catch (e) {
+      io.stderr.write(`mcalloc sim: --record: cannot write ${args.record}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    trace.line(`# mcalloc sim: target ${target.name}, ${target.strategy}, lock ${lock}, workload ${workload.name}, seed ${args.seed}`);
+  }
+
+  const tty = io.stdout.isTTY === true && !args.json;
+  const screen = new Screen(io.stdout, tty);
+  if (!args.json) io.stdout.write(`mcalloc sim: target ${target.name} (${target.strategy}, lock ${lock}, ${kib(target.poolSize)} pool), workload ${workload.name}, seed ${args.seed}\n`);
+  let finalMap: string[] = [];
+  let run: SimRun;
+  try {
+    run = simulate({
+      target, workload, seed: args.seed, lock, ops: args.ops, durationMs: args.duration === undefined ? undefined : args.duration * 1000,
+      record: trace === undefined ? undefined : (op: TraceOp) => trace!.line(formatOp(op)),
+      progressEveryMs: tty ? 100 : 1000,
+      onProgress: args.json ? undefined : (p) => screen.draw(progressLine(p), tty ? [...heapMap(p.heap), heapMapLegend(p.heap)] : []),
+      beforeDrain: (heap) => {
+        finalMap = [...heapMap(heap), heapMapLegend(heap)];
+      },
+    });
+  } finally {
+    trace?.close();
+  }
+  const result = run.result;
+  // A run that found a problem never reached the drain: draw the pool as the problem left it.
+  if (finalMap.length === 0) finalMap = [...heapMap(run.heap), heapMapLegend(run.heap)];
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify({ ...result, heapMap: finalMap }, null, 2)}\n`);
+  } else {
+    screen.draw(progressLine({ operations: result.operations, interrupts: result.interrupts.delivered, failedAllocations: result.failedAllocations, elapsedMs: result.elapsedMs, heap: null }), finalMap);
+    io.stdout.write(summary(result, args.record));
+  }
+  return result.verdict === 'pass' ? 0 : 1;
+}
+
+/** Redraws the progress line and the map in place on a terminal; appends plain lines elsewhere. */
+class Screen {
+  private drawn = 0;
+  constructor(private readonly out: Output, private readonly tty: boolean) {}
+
+  draw(progress: string, map: string[]): void {
+    if (!this.tty) {
+      this.out.write(`${progress}\n${map.length ? `${map.join('\n')}\n` : ''}`);
+      return;
+    }
+    const lines = [progress, ...map];
+    // Cursor to the first line drawn last time, then rewrite every line (clearing its old contents).
+    const up = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
+    this.out.write(`${up}${lines.map((l) => `\x1b[2K${l}\n`).join('')}`);
+    this.drawn = lines.length;
+  }
+}
+
+function progressLine(p: Progress | (Omit<Progress, 'heap'> & { heap: null })): string {
+  let use = '';
+  if (p.heap !== null) {
+    const s = p.heap.stats();
+    use = `   used ${kib(s.usedBytes)} (peak ${kib(s.peakUsedBytes)})   fragmentation ${s.fragmentation.toFixed(2)}`;
+  }
+  return `ops ${n(p.operations)}   interrupts ${n(p.interrupts)}   failed ${n(p.failedAllocations)}${use}   ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+export function summary(r: SimResult, record?: string): string {
+  const i = r.interrupts;
+  const ms = r.maskedSpans;
+  const hot = ['allocate', 'free', 'reallocate'].filter((k) => ms.byOperation[k] !== undefined);
+  const rows: [string, string][] = [
+    ['operations', `${n(r.operations)} (allocate ${n(r.allocations)}, free ${n(r.frees)}, reallocate ${n(r.reallocations)}) in ${n(r.ticks)} ticks`],
+    ['interrupts', `${n(i.delivered)} delivered: ${n(i.deferred)} held back by the lock, ${n(i.nested)} nested, ${n(i.preempting)} inside an allocator call; ${n(i.overruns)} lost to overruns`],
+    ...i.sources.map((s): [string, string] => [`  ${s.name} (priority ${s.priority})`, `${n(s.delivered)} delivered, ${n(s.raised)} raised`]),
+    ['failed allocations', n(r.failedAllocations)],
+  ];
+  if (r.checks === 0) rows.push(['peak use', 'n/a (the run ended before the first check)']);
+  else {
+    rows.push(['peak use', `${n(r.peakUsedBytes)} of ${n(r.poolSize)} bytes (${((100 * r.peakUsedBytes) / r.poolSize).toFixed(1)}%)`]);
+    rows.push(['fragmentation', `${r.fragmentation.toFixed(2)} at the end, ${r.peakFragmentation.toFixed(2)} at worst`]);
+  }
+  if (r.lock === 'interrupt') {
+    rows.push(['longest masked span', `allocate ${ms.words.allocate} words, free ${ms.words.free} words of the pool touched (probed); ${ms.longest.steps} allocator steps`]);
+    rows.push(['  on this host', hot.map((k) => `${k} median ${ms.byOperation[k].p50Microseconds} µs, p99 ${ms.byOperation[k].p99Microseconds} µs`).join('; ')]);
+    if (ms.byOperation.check) rows.push(['  check()', `${ms.byOperation.check.p50Microseconds} µs median (a full walk: not for interrupt-sensitive code)`]);
+  } else {
+    rows.push(['masked span', `none: lock '${r.lock}' does not mask interrupts`]);
+  }
+  rows.push(['checks', `${n(r.checks)} check() calls, ${n(r.verifiedBlocks)} block stamps verified${r.leftFreeBlocks !== null ? `, pool after the drain: ${n(r.leftUsedBlocks!)} used blocks, ${n(r.leftFreeBlocks)} free` : ''}`]);
+  if (r.problem !== null) {
+    rows.push(['found', `${r.problem.kind} after ${n(r.problem.afterOperations)} operations: ${r.problem.message}`]);
+    rows.push(['check() now says', r.problem.check || 'the pool passes check()']);
+  }
+  const verdict = r.verdict === 'pass'
+    ? 'PASS: no corruption, every block intact'
+    : r.verdict === 'deadlock' ? 'DEADLOCK: an interrupt handler would wait forever for the lock' : 'CORRUPTED: the pool was damaged (run with --lock interrupt)';
+  rows.push(['verdict', verdict]);
+  if (record !== undefined) rows.push(['trace', record]);
+  rows.push(['reproduce', `npm run sim -- --target ${r.target} --workload ${r.workload} --strategy ${r.strategy} --lock ${r.lock} --seed ${r.seed} --ops ${r.operations}`]);
+  const w = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return `${rows.map(([k, v]) => `${k.padEnd(w)}${v}`).join('\n')}\n`;
+}
+
+function n(x: number): string {
+  return x.toLocaleString('en-US');
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** Buffered synchronous writes: a trace can have millions of lines. */
+class TraceWriter {
+  private readonly fd: number;
+  private buffer: string[] = [];
+  private size = 0;
+  constructor(file: string) {
+    this.fd = openSync(file, 'w');
+  }
+
+  line(text: string): void {
+    this.buffer.push(text);
+    if ((this.size += text.length) > 1 << 16) this.flush();
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    writeSync(this.fd, `${this.buffer.join('\n')}\n`);
+    this.buffer = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
