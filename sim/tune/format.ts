@@ -26,7 +26,8 @@ export function formatResult(r: TuneResult, ctx: FormatContext): string {
   const out: string[] = [];
   out.push(`trace ${ctx.traceName}: ${p.operations} operations, ${p.allocations} allocations`);
   out.push(`peak live requested bytes M = ${p.peakLiveBytes}; requests ${p.minSize}..${p.maxSize} bytes (n = ${+n.toFixed(1)})`);
-  out.push(`as blocks: peak ${p.peakBlockBytes} bytes in at most ${p.peakBlocks} blocks of ${p.minBlock}..${p.maxBlock} bytes; no pool below ${p.lowerBound} can complete it`);
+  out.push(`as blocks: peak ${p.peakBlockBytes} bytes (both copies counted while a reallocate moves) in at most ${p.peakBlocks} blocks of ${p.minBlock}..${p.maxBlock} bytes;`);
+  out.push(`  no pool below ${p.lowerBound} can complete it (peak live blocks + the smallest header)`);
   if (ctx.target) out.push(`target ${ctx.target.name}: ${ctx.target.strategy}, poolSize ${ctx.target.poolSize}`);
   out.push('');
   const failHead = ctx.target ? `fails @${ctx.target.poolSize}` : 'fails @current';
@@ -54,6 +55,11 @@ export function formatResult(r: TuneResult, ctx: FormatContext): string {
   const picked = r.results.find((s) => s.strategy === rec.strategy)!;
   out.push(`recommended: strategy ${rec.strategy}, poolSize ${rec.poolSize}`);
   out.push(`  (${rec.reason}; smallest pool ${picked.search.size} + ${pct(r.headroom)} headroom, rounded up, replayed: completes)`);
+  const t = r.results.find((s) => s.strategy === 'tlsf');
+  if (t && rec.strategy !== 'tlsf') {
+    out.push(`  tlsf needs ${pct(t.search.size / picked.search.size - 1)} more pool here, but its operations take bounded time on every trace;`);
+    out.push(`  the list strategies' grow with the number of free blocks (interrupts stay masked that long with lock 'interrupt').`);
+  }
   if (ctx.target) {
     const own = r.results.find((s) => s.strategy === ctx.target!.strategy);
     if (own) out.push(`--write would set targets/${ctx.target.name}.json poolSize ${ctx.target.poolSize} -> ${own.withHeadroom} (for its own strategy, ${own.strategy})`);

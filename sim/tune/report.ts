@@ -3,7 +3,7 @@
  *
  *   [ smallest pool per strategy: bars, with the lower bound, current and recommended pools marked ]
  *   [ per strategy: used bytes (area) and largest free block (line) over the trace, failures in red ]
- *   [ per strategy: the heap at its peak, one bar of the pool, used blocks dark, free blocks light    ]
+ *   [ per strategy: the heap at its peak, one bar of the pool, used blocks blue, free blocks light   ]
  *
  * All strategies run in the same pool (the recommended size) so the rows compare like with like.
  * Colours are from the Okabe-Ito palette (readable with colour-vision deficiencies).
@@ -14,7 +14,7 @@ import type { TuneResult } from './tune.js';
 const W = 960;
 const LEFT = 110;
 const PLOT = W - LEFT - 20;
-const C = { used: '#0072B2', free: '#E69F00', fail: '#D55E00', header: '#999999', grid: '#dddddd', text: '#222222', light: '#f2f2f2', ok: '#009E73' };
+const C = { used: '#0072B2', free: '#E69F00', freeLight: '#F6D08A', fail: '#D55E00', header: '#999999', grid: '#dddddd', text: '#222222', light: '#f2f2f2', ok: '#009E73' };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -72,11 +72,11 @@ function timeline(s: Series, ops: number, y0: number, h: number): string {
     out.push(`<polyline points="${s.points.map((p) => `${r1(sx(p.op))},${r1(sy(p.largestFree))}`).join(' ')}" fill="none" stroke="${C.free}" stroke-width="1.5"/>`);
   }
   const failTicks = s.failures.length > 300 ? s.failures.filter((_, i) => i % Math.ceil(s.failures.length / 300) === 0) : s.failures;
-  for (const f of failTicks) out.push(`<line x1="${r1(sx(f))}" x2="${r1(sx(f))}" y1="${y0 + h}" y2="${y0 + h - 10}" stroke="${C.fail}" stroke-width="1.5"/>`);
+  for (const f of failTicks) out.push(`<line x1="${r1(sx(f))}" x2="${r1(sx(f))}" y1="${y0}" y2="${y0 + h}" stroke="${C.fail}" stroke-width="1.5" stroke-opacity="0.7"><title>op ${f} failed</title></line>`);
   out.push(`<line x1="${r1(sx(s.peakOp))}" x2="${r1(sx(s.peakOp))}" y1="${y0}" y2="${y0 + h}" stroke="${C.text}" stroke-dasharray="2 2"><title>peak: op ${s.peakOp}, ${s.peakUsed} bytes used</title></line>`);
   out.push(text(LEFT - 8, y0 + 12, s.config.strategy, 'text-anchor="end"'));
   out.push(text(LEFT - 8, y0 + 26, s.failures.length ? `${s.failures.length} failed` : 'completes', `text-anchor="end" class="s" fill="${s.failures.length ? C.fail : C.ok}"`));
-  out.push(text(LEFT + 4, y0 + 11, kib(top), 'class="s"'));
+  out.push(text(LEFT - 8, y0 + 40, `0..${kib(top)}`, 'text-anchor="end" class="s" fill="#777777"'));
   return out.join('\n');
 }
 
@@ -89,8 +89,15 @@ function heapMap(s: Series, y0: number, h: number): string {
   let usedBytes = 0, usedN = 0, freeBytes = 0, freeN = 0, largest = 0;
   for (const b of s.peakBlocks) {
     if (b.used) { usedBytes += b.size; usedN++; } else { freeBytes += b.size; freeN++; largest = Math.max(largest, b.size); }
+  }
+  let marked = false;
+  for (const b of s.peakBlocks) {
     const w = Math.max(sx(b.offset + b.size) - sx(b.offset), 0.3);
-    out.push(`<rect x="${r1(sx(b.offset))}" y="${y0}" width="${r1(w)}" height="${h}" fill="${b.used ? C.used : C.light}"${b.used ? ' stroke="#ffffff" stroke-width="0.3"' : ''}><title>${b.used ? 'used' : 'free'} block at ${b.offset}: ${b.size} bytes</title></rect>`);
+    // The largest free block in the timeline's colour: the biggest request that would fit right now.
+    const isLargest = !b.used && !marked && b.size === largest;
+    if (isLargest) marked = true;
+    const fill = b.used ? C.used : isLargest ? C.freeLight : C.light;
+    out.push(`<rect x="${r1(sx(b.offset))}" y="${y0}" width="${r1(w)}" height="${h}" fill="${fill}"${b.used ? ' stroke="#ffffff" stroke-width="0.3"' : ''}><title>${b.used ? 'used' : 'free'} block at ${b.offset}: ${b.size} bytes</title></rect>`);
   }
   out.push(`<rect x="${LEFT}" y="${y0}" width="${PLOT}" height="${h}" fill="none" stroke="${C.text}" stroke-width="0.5"/>`);
   out.push(text(LEFT - 8, y0 + h / 2 + 4, s.config.strategy, 'text-anchor="end"'));
@@ -120,7 +127,7 @@ export function reportSvg(input: ReportInput): string {
   }
   parts.push(text(LEFT, y + 4, `operation 0 … ${p.operations - 1}`, 'class="s"'));
   y += 16;
-  parts.push(text(10, y + 14, 'The pool at its peak: used blocks dark, free blocks light, header grey', 'class="h"'));
+  parts.push(text(10, y + 14, 'The pool at its peak: used blocks blue, free blocks light, the largest free block orange, header grey', 'class="h"'));
   y += 26;
   for (const s of input.series) {
     parts.push(heapMap(s, y, 24));

@@ -10,7 +10,7 @@
  *      hi completes and hi - 8 does not (hi is always a size that was replayed and completed);
  *   3. scan downward from hi in steps of 8: all the way to L when the replay budget allows (the answer
  *      is then the exact minimum), else over a window where each completing size found restarts the
- *      window below it.
+ *      window below it, then probe the sizes below the window at a stride, scanning below any find.
  *
  * The result says which sizes were checked, so the report can state how close it is to the minimum.
  */
@@ -21,7 +21,7 @@ import { completes, type PoolConfig } from './replay.js';
 export interface SearchOptions {
   /** Bytes below the best size scanned one by one (default: down to the lower bound if maxScan allows, else 6% of it, at least 512). */
   window?: number;
-  /** Cap on replays of the downward scan (default: about 3 million replayed operations, 100 to 1500 replays). */
+  /** Cap on replays of the downward scan (default: about 6 million replayed operations, 100 to 2000 replays). */
   maxScan?: number;
 }
 
@@ -61,21 +61,38 @@ export function smallestPool(ops: readonly TraceOp[], config: Omit<PoolConfig, '
   }
 
   let best = hi;
-  const maxScan = options.maxScan ?? Math.min(1500, Math.max(100, Math.round(3e6 / Math.max(ops.length, 1))));
+  const maxScan = options.maxScan ?? Math.min(2000, Math.max(100, Math.round(6e6 / Math.max(ops.length, 1))));
   // When the budget reaches the lower bound, scan all of it: the answer is then exact.
   const window = options.window ?? ((best - L) / 8 <= maxScan ? Infinity : Math.max(512, up8(best * 0.06)));
-  // hi - 8 is lo, known to fail; start below it.
-  let x = best - 16;
-  let floor = Math.max(L, best - window);
   let scans = 0;
-  while (x >= floor && scans < maxScan) {
-    scans++;
-    if (ok(x)) {
-      best = x;
-      floor = Math.max(L, best - window);
+  /** Replays every size below `best` (hi - 8 is lo, known to fail) until `window` bytes pass without a find. */
+  const scanDown = (from: number, budget: number): number => {
+    let x = from;
+    let floor = Math.max(L, best - window);
+    while (x >= floor && scans < budget) {
+      scans++;
+      if (ok(x)) {
+        best = x;
+        floor = Math.max(L, best - window);
+      }
+      x -= 8;
     }
-    x -= 8;
+    return x + 8;
+  };
+  let scannedDownTo = scanDown(best - 16, window === Infinity ? maxScan : maxScan / 2);
+  // The window did not reach L: probe the rest at a stride with half the budget; a completing size
+  // found there is a new best, scanned below in turn. (Completing sizes come in bands, so a stride
+  // of a few hundred bytes finds the lower bands the window cannot reach.)
+  if (scannedDownTo > L + 8) {
+    const stride = up8(Math.max(8, (scannedDownTo - L) / Math.max(1, (maxScan - scans) / 2)));
+    for (let y = scannedDownTo - stride; y >= L && scans < maxScan; y -= stride) {
+      scans++;
+      if (ok(y)) {
+        best = y;
+        scannedDownTo = scanDown(best - 8, maxScan);
+        y = Math.min(y, scannedDownTo);
+      }
+    }
   }
-  const scannedDownTo = x + 8;
   return { size: best, lowerBound: L, scannedDownTo, exact: scannedDownTo <= L + 8, replays };
 }
