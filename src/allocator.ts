@@ -2,13 +2,14 @@
  * The public methods. Each one validates its arguments (a bad argument throws before anything is
  * touched), takes the lock, calls the core, releases the lock: the umm_malloc shape.
  */
-import { BUILD_DEBUG, BUILD_LOCK, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
+import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
 import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
 import { AllocatorError } from './errors.js';
 import { atomicsLock } from './locks/atomics.js';
 import { interruptLock, softwareMask } from './locks/interrupt.js';
 import type { Lock } from './locks/lock.js';
+import { makeTracer, type Tracer } from './tracer.js';
 import { noLock } from './locks/none.js';
 import {
   H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, POISON_BYTE, H_VERSION, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD, STRATEGY_NAMES,
@@ -24,7 +25,7 @@ import type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, LockName, 
 const MAX_ALIGNMENT = 1 << 24;
 const LOCKS: readonly LockName[] = ['none', 'interrupt', 'atomics'];
 
-function bad(message: string): never {
+function bad(message: string | false): never {
   throw new AllocatorError('INVALID_OPTIONS', message);
 }
 
@@ -36,7 +37,7 @@ function structureFor(name: string): FreeStructure {
   if (s === 'best-fit') return bestFit;
   if (s === 'next-fit') return nextFit;
   if (s === 'worst-fit') return worstFit;
-  return bad(`strategy must be one of ${STRATEGY_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
+  return bad(BUILD_MESSAGES && `strategy must be one of ${STRATEGY_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
 }
 
 function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
@@ -44,7 +45,7 @@ function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
   if (l === 'none') return noLock;
   if (l === 'interrupt') return interruptLock(options.interrupts || softwareMask);
   if (l === 'atomics') return atomicsLock(m);
-  return bad(`lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(name)})`);
+  return bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(name)})`);
 }
 
 function isPowerOfTwo(n: unknown): n is number {
@@ -53,9 +54,9 @@ function isPowerOfTwo(n: unknown): n is number {
 
 function checkSize(size: unknown, limit: number, what: string): number {
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
-    throw new AllocatorError('INVALID_SIZE', `${what}: size must be a non-negative integer (got ${typeof size === 'number' ? size : typeof size})`);
+    throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${what}: size must be a non-negative integer (got ${typeof size === 'number' ? size : typeof size})`);
   }
-  if (size > limit) throw new AllocatorError('INVALID_SIZE', `${what}: ${size} bytes is larger than the ${limit}-byte pool`);
+  if (size > limit) throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${what}: ${size} bytes is larger than the ${limit}-byte pool`);
   return size;
 }
 
@@ -67,55 +68,56 @@ export class PoolAllocator implements Allocator {
   private P: Pool | null;
   private readonly L: Lock;
   private readonly alignment: number;
-  private readonly traceLine: ((line: string) => void) | null;
-  /** Trace IDs stay fixed while reallocate moves a block; only kept when tracing. */
-  private traceIds: Map<number, number> | null = null;
-  private nextTraceId = 1;
+  private readonly T: Tracer | null;
 
   constructor(options: AllocatorOptions = {}) {
-    if (options === null || typeof options !== 'object') bad('options must be an object');
+    if (options === null || typeof options !== 'object') bad(BUILD_MESSAGES && 'options must be an object');
     const { buffer, attach = false } = options;
     let poolSize: number;
     if (buffer !== undefined) {
       const shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
-      if (!(buffer instanceof ArrayBuffer) && !shared) bad('buffer must be an ArrayBuffer or a SharedArrayBuffer');
+      if (!(buffer instanceof ArrayBuffer) && !shared) bad(BUILD_MESSAGES && 'buffer must be an ArrayBuffer or a SharedArrayBuffer');
       poolSize = buffer.byteLength & ~7;
     } else {
-      if (attach) bad('attach needs the buffer of an initialised pool');
+      if (attach) bad(BUILD_MESSAGES && 'attach needs the buffer of an initialised pool');
       poolSize = options.poolSize === undefined ? 65536 : options.poolSize;
-      if (typeof poolSize !== 'number' || !Number.isInteger(poolSize)) bad(`poolSize must be an integer (got ${String(poolSize)})`);
+      if (typeof poolSize !== 'number' || !Number.isInteger(poolSize)) bad(BUILD_MESSAGES && `poolSize must be an integer (got ${String(poolSize)})`);
     }
-    if (poolSize > MAX_POOL) bad(`poolSize ${poolSize} is over the limit of ${MAX_POOL} bytes (offsets are 32-bit words)`);
+    if (poolSize > MAX_POOL) bad(BUILD_MESSAGES && `poolSize ${poolSize} is over the limit of ${MAX_POOL} bytes (offsets are 32-bit words)`);
     const alignment = options.alignment === undefined ? 8 : options.alignment;
-    if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) bad(`alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
-    if (options.trace !== undefined && typeof options.trace !== 'function') bad('trace must be a function');
-    if (options.interrupts !== undefined && (typeof options.interrupts !== 'object' || typeof options.interrupts.disable !== 'function' || typeof options.interrupts.restore !== 'function')) {
-      bad('interrupts must have disable() and restore(state)');
+    if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) bad(BUILD_MESSAGES && `alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
+    if (BUILD_TRACE && options.trace !== undefined && typeof options.trace !== 'function') bad(BUILD_MESSAGES && 'trace must be a function');
+    if ((BUILD_LOCK === '' || BUILD_LOCK === 'interrupt') && options.interrupts !== undefined && (typeof options.interrupts !== 'object' || typeof options.interrupts.disable !== 'function' || typeof options.interrupts.restore !== 'function')) {
+      bad(BUILD_MESSAGES && 'interrupts must have disable() and restore(state)');
     }
     let strategy = options.strategy;
     let debug = BUILD_DEBUG === 2 ? options.debug === true : BUILD_DEBUG === 1;
     if (BUILD_DEBUG !== 2 && options.debug !== undefined && options.debug !== (BUILD_DEBUG === 1)) {
-      bad(`this build is ${BUILD_DEBUG === 1 ? 'debug' : 'release'} only`);
+      bad(BUILD_MESSAGES && `this build is ${BUILD_DEBUG === 1 ? 'debug' : 'release'} only`);
     }
     const m = new Int32Array(buffer !== undefined ? buffer : new ArrayBuffer(Math.max(poolSize, 0)), 0, Math.max(poolSize, 0) >> 2);
     if (attach) {
-      if (m.length < 8 || m[H_MAGIC] !== MAGIC) bad('attach: the buffer holds no mcalloc pool');
-      if (m[H_VERSION] !== VERSION) bad(`attach: pool layout version ${m[H_VERSION]}, this code reads version ${VERSION}`);
-      if (m[H_POOL_SIZE] > buffer!.byteLength) bad('attach: the pool header claims more bytes than the buffer has');
-      const named = STRATEGY_NAMES[(m[H_CONFIG] & 0xff) - 1];
-      if (named === undefined) bad('attach: unknown strategy id in the pool header');
-      if (strategy !== undefined && strategy !== named) bad(`attach: the pool uses ${named}, not ${strategy}`);
-      strategy = named;
-      debug = (m[H_CONFIG] & (1 << 8)) !== 0;
-      poolSize = m[H_POOL_SIZE];
+      // Only a shared pool is attached to: bundles built with another lock leave the code out.
+      if (BUILD_LOCK !== '' && BUILD_LOCK !== 'atomics') bad(BUILD_MESSAGES && 'attach needs a build with the atomics lock');
+      else {
+        if (m.length < 8 || m[H_MAGIC] !== MAGIC) bad(BUILD_MESSAGES && 'attach: the buffer holds no mcalloc pool');
+        if (m[H_VERSION] !== VERSION) bad(BUILD_MESSAGES && `attach: pool layout version ${m[H_VERSION]}, this code reads version ${VERSION}`);
+        if (m[H_POOL_SIZE] > buffer!.byteLength) bad(BUILD_MESSAGES && 'attach: the pool header claims more bytes than the buffer has');
+        const named = STRATEGY_NAMES[(m[H_CONFIG] & 0xff) - 1];
+        if (named === undefined) bad(BUILD_MESSAGES && 'attach: unknown strategy id in the pool header');
+        if (strategy !== undefined && strategy !== named) bad(BUILD_MESSAGES && `attach: the pool uses ${named}, not ${strategy}`);
+        strategy = named;
+        debug = (m[H_CONFIG] & (1 << 8)) !== 0;
+        poolSize = m[H_POOL_SIZE];
+      }
     }
     if (strategy === undefined) strategy = (BUILD_STRATEGY || 'tlsf') as StrategyName;
-    if (BUILD_STRATEGY && strategy !== BUILD_STRATEGY) bad(`this bundle was built with the ${BUILD_STRATEGY} strategy only (got ${JSON.stringify(strategy)})`);
+    if (BUILD_STRATEGY && strategy !== BUILD_STRATEGY) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_STRATEGY} strategy only (got ${JSON.stringify(strategy)})`);
     const s = structureFor(strategy);
     const lock = options.lock === undefined ? ((BUILD_LOCK || 'none') as LockName) : options.lock;
-    if (BUILD_LOCK && lock !== BUILD_LOCK) bad(`this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
+    if (BUILD_LOCK && lock !== BUILD_LOCK) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
     const minimum = headerBytes(s, Math.max(poolSize, 0)) + MIN_BLOCK + OVERHEAD;
-    if (poolSize < minimum) bad(`poolSize must be at least ${minimum} bytes for ${strategy} (got ${poolSize})`);
+    if (poolSize < minimum) bad(BUILD_MESSAGES && `poolSize must be at least ${minimum} bytes for ${strategy} (got ${poolSize})`);
     this.L = lockFor(lock, m, options);
     this.P = { m, u8: new Uint8Array(m.buffer, 0, poolSize), s, debug: BUILD_DEBUG !== 0 && debug };
     this.buffer = m.buffer;
@@ -123,13 +125,12 @@ export class PoolAllocator implements Allocator {
     this.lock = lock;
     this.poolSize = poolSize;
     this.alignment = Math.max(alignment, 8);
-    this.traceLine = BUILD_TRACE && options.trace ? options.trace : null;
-    if (this.traceLine) this.traceIds = new Map();
+    this.T = BUILD_TRACE && options.trace ? makeTracer(options.trace) : null;
     if (!attach) this.format();
   }
 
   private pool(): Pool {
-    if (this.P === null) throw new AllocatorError('DESTROYED', 'this allocator was destroyed');
+    if (this.P === null) throw new AllocatorError('DESTROYED', BUILD_MESSAGES && 'this allocator was destroyed');
     return this.P;
   }
 
@@ -143,7 +144,6 @@ export class PoolAllocator implements Allocator {
     } finally {
       this.L.leave(token);
     }
-    if (this.traceIds) this.traceIds.clear();
   }
 
   allocate(size: number, alignment?: number): number {
@@ -152,7 +152,7 @@ export class PoolAllocator implements Allocator {
     let align = this.alignment;
     if (alignment !== undefined) {
       if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) {
-        throw new AllocatorError('INVALID_ALIGNMENT', `allocate: alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
+        throw new AllocatorError('INVALID_ALIGNMENT', BUILD_MESSAGES && `allocate: alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
       }
       if (alignment > align) align = alignment;
     }
@@ -163,7 +163,7 @@ export class PoolAllocator implements Allocator {
     } finally {
       this.L.leave(token);
     }
-    if (BUILD_TRACE && this.traceLine !== null && p !== 0) this.traced('a', p, p, size);
+    if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('a', p, p, size);
     return p;
   }
 
@@ -173,7 +173,7 @@ export class PoolAllocator implements Allocator {
     checkSize(size, Number.MAX_SAFE_INTEGER, 'allocateZeroed');
     const total = count * size;
     if (total > this.poolSize) {
-      throw new AllocatorError('INVALID_SIZE', `allocateZeroed: ${count} × ${size} = ${total} bytes is larger than the ${this.poolSize}-byte pool`);
+      throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `allocateZeroed: ${count} × ${size} = ${total} bytes is larger than the ${this.poolSize}-byte pool`);
     }
     const p = this.allocate(total);
     if (p !== 0) P.u8.fill(0, p, p + total);
@@ -191,7 +191,7 @@ export class PoolAllocator implements Allocator {
     } finally {
       this.L.leave(token);
     }
-    if (BUILD_TRACE && this.traceLine !== null && p !== 0) this.traced('r', ptr, p, size);
+    if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('r', ptr, p, size);
     return p;
   }
 
@@ -204,7 +204,7 @@ export class PoolAllocator implements Allocator {
     } finally {
       this.L.leave(token);
     }
-    if (BUILD_TRACE && this.traceLine !== null) this.traced('f', ptr, 0, 0);
+    if (BUILD_TRACE && this.T !== null) this.T.op('f', ptr, 0, 0);
   }
 
   usableSize(ptr: number): number {
@@ -261,17 +261,5 @@ export class PoolAllocator implements Allocator {
   destroy(): void {
     this.pool();
     this.P = null;
-    this.traceIds = null;
-  }
-
-  private traced(op: 'a' | 'r' | 'f', ptr: number, p: number, size: number): void {
-    const ids = this.traceIds!;
-    let id = ids.get(ptr);
-    if (op === 'a' || id === undefined) {
-      id = this.nextTraceId++;
-    }
-    ids.delete(ptr);
-    if (op !== 'f') ids.set(p, id);
-    this.traceLine!(op === 'f' ? `f ${id}` : `${op} ${id} ${size}`);
   }
 }

@@ -25,3 +25,8 @@ export const BUILD_ALIGNMENT: number = typeof __MCALLOC_ALIGNMENT__ === 'number'
 export const BUILD_PREEMPT: boolean = typeof __MCALLOC_PREEMPT__ === 'boolean' ? __MCALLOC_PREEMPT__ : true;
 /** Trace lines through the `trace` option (and Moddable's trace() on device). */
 export const BUILD_TRACE: boolean = typeof __MCALLOC_TRACE__ === 'boolean' ? __MCALLOC_TRACE__ : true;
+/**
+ * Error messages with details (offsets, sizes, reasons). Release device bundles keep only the error
+ * codes, which saves a third of the bundle; the Node build and debug bundles say everything.
+ */
+export const BUILD_MESSAGES: boolean = BUILD_DEBUG !== 0 || BUILD_STRATEGY === '';

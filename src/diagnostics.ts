@@ -3,7 +3,7 @@
  * bad block), stats(), the block iterator for heap maps, and the debug canaries and poison.
  * None of this is on the allocate/free fast path except validatePointer's O(1) release checks.
  */
-import { BUILD_DEBUG } from './build.js';
+import { BUILD_DEBUG, BUILD_MESSAGES } from './build.js';
 import { AllocatorError } from './errors.js';
 import {
   CANARY_BYTE, FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_PEAK_USED, H_POOL_SIZE,
@@ -18,11 +18,11 @@ import type { AllocatorStats, BlockInfo } from './types.js';
 export function validatePointer(P: Pool, p: unknown, what: string): number {
   const m = P.m;
   if (typeof p !== 'number' || !Number.isInteger(p)) {
-    throw new AllocatorError('INVALID_POINTER', `${what}: pointer must be an integer offset (got ${describe(p)})`);
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: pointer must be an integer offset (got ${describe(p)})`);
   }
   const b = p - OVERHEAD;
   if ((p & 7) !== 0 || b < m[H_HEAP_START] || b >= m[H_HEAP_END]) {
-    throw new AllocatorError('INVALID_POINTER', `${what}: ${p} is not a pointer of this pool (out of range or misaligned)`, p);
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not a pointer of this pool (out of range or misaligned)`, p);
   }
   if (BUILD_DEBUG !== 0 && P.debug) {
     // Exact: walk to the block that holds b.
@@ -33,21 +33,21 @@ export function validatePointer(P: Pool, p: unknown, what: string): number {
       if (size === 0 || x + size > b) break;
     }
     const used = (m[(x >> 2) + 1] & USED) !== 0;
-    if (!used) throw new AllocatorError('DOUBLE_FREE', `${what}: ${p} lies in free memory (already freed)`, p);
-    if (x !== b) throw new AllocatorError('INVALID_POINTER', `${what}: ${p} points inside the block at ${x + OVERHEAD}`, p);
+    if (!used) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} lies in free memory (already freed)`, p);
+    if (x !== b) throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} points inside the block at ${x + OVERHEAD}`, p);
     const bad = canaryProblem(P, b);
-    if (bad) throw new AllocatorError('HEAP_CORRUPTED', `${what}: block at ${b}: ${bad}`, b);
+    if (bad) throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `${what}: block at ${b}: ${bad}`, b);
     return b;
   }
   const h = m[(b >> 2) + 1];
   const size = h & ~FLAG_MASK;
   const plausible = size >= MIN_BLOCK && b + size <= m[H_HEAP_END];
   if (!(h & USED)) {
-    if (plausible) throw new AllocatorError('DOUBLE_FREE', `${what}: ${p} was already freed`, p);
-    throw new AllocatorError('INVALID_POINTER', `${what}: ${p} is not the start of an allocated block`, p);
+    if (plausible) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p);
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, p);
   }
   if (m[b >> 2] !== checkWord(m, b) || !plausible) {
-    throw new AllocatorError('INVALID_POINTER', `${what}: ${p} is not the start of an allocated block`, p);
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, p);
   }
   return b;
 }
@@ -67,8 +67,8 @@ function canaryProblem(P: Pool, b: number): string {
   return '';
 }
 
-function corrupted(b: number, why: string): never {
-  throw new AllocatorError('HEAP_CORRUPTED', `block at ${b}: ${why}`, b);
+function corrupted(b: number, why: string | false): never {
+  throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `block at ${b}: ${why}`, b);
 }
 
 /** Walks every block and every free-structure entry; throws HEAP_CORRUPTED naming the first bad one. */
@@ -84,10 +84,10 @@ export function checkPool(P: Pool): void {
   while (b < end) {
     const h = m[(b >> 2) + 1];
     const size = h & ~FLAG_MASK;
-    if (size < MIN_BLOCK || (size & 7) !== 0 || b + size > end) corrupted(b, `bad size ${size}`);
-    if (!!(h & PREV_FREE) !== prevFree) corrupted(b, `PREV_FREE flag says ${!prevFree ? 'free' : 'used'}, the previous block is ${prevFree ? 'free' : 'used'}`);
+    if (size < MIN_BLOCK || (size & 7) !== 0 || b + size > end) corrupted(b, BUILD_MESSAGES && `bad size ${size}`);
+    if (!!(h & PREV_FREE) !== prevFree) corrupted(b, BUILD_MESSAGES && `PREV_FREE flag says ${!prevFree ? 'free' : 'used'}, the previous block is ${prevFree ? 'free' : 'used'}`);
     if (h & USED) {
-      if (m[b >> 2] !== checkWord(m, b)) corrupted(b, `check word overwritten (an underrun of the previous block?)`);
+      if (m[b >> 2] !== checkWord(m, b)) corrupted(b, BUILD_MESSAGES && `check word overwritten (an underrun of the previous block?)`);
       if (BUILD_DEBUG !== 0 && P.debug) {
         const bad = canaryProblem(P, b);
         if (bad) corrupted(b, bad);
@@ -96,12 +96,12 @@ export function checkPool(P: Pool): void {
       usedBlocks++;
       prevFree = false;
     } else {
-      if (prevFree) corrupted(b, `two adjacent free blocks (missed coalescing)`);
-      if (h & FLAG_MASK) corrupted(b, `free block with flags ${h & FLAG_MASK}`);
-      if (m[((b + size) >> 2) - 1] !== size) corrupted(b, `footer ${m[((b + size) >> 2) - 1]} does not match size ${size}`);
+      if (prevFree) corrupted(b, BUILD_MESSAGES && `two adjacent free blocks (missed coalescing)`);
+      if (h & FLAG_MASK) corrupted(b, BUILD_MESSAGES && `free block with flags ${h & FLAG_MASK}`);
+      if (m[((b + size) >> 2) - 1] !== size) corrupted(b, BUILD_MESSAGES && `footer ${m[((b + size) >> 2) - 1]} does not match size ${size}`);
       if (BUILD_DEBUG !== 0 && P.debug) {
         for (let i = b + 12; i < b + size - 4; i++) {
-          if (P.u8[i] !== POISON_BYTE) corrupted(b, `freed memory written at ${i} (use after free)`);
+          if (P.u8[i] !== POISON_BYTE) corrupted(b, BUILD_MESSAGES && `freed memory written at ${i} (use after free)`);
         }
       }
       const g = (b - start) >> 3;
@@ -111,29 +111,27 @@ export function checkPool(P: Pool): void {
     }
     b += size;
   }
-  if (b !== end) corrupted(b, `blocks overrun the end sentinel at ${end}`);
+  if (b !== end) corrupted(b, BUILD_MESSAGES && `blocks overrun the end sentinel at ${end}`);
   const eh = m[(end >> 2) + 1];
-  if (eh !== (USED | (prevFree ? PREV_FREE : 0)) || m[end >> 2] !== checkWord(m, end)) corrupted(end, `end sentinel overwritten`);
+  if (eh !== (USED | (prevFree ? PREV_FREE : 0)) || m[end >> 2] !== checkWord(m, end)) corrupted(end, BUILD_MESSAGES && `end sentinel overwritten`);
   let listed = 0;
   let bad = '';
+  let badBlock = 0;
   P.s.forEach(m, (f) => {
     const g = (f - start) >> 3;
     if (f < start || f >= end || (f & 7) !== 0 || !(freeStarts[g >> 3] & (1 << (g & 7)))) {
-      bad = `free structure holds ${f}, which is not a free block (or is listed twice)`;
+      bad = BUILD_MESSAGES ? `the free structure holds it, but it is not a free block (or is listed twice)` : '!';
     } else {
       freeStarts[g >> 3] &= ~(1 << (g & 7)); // seen once; a second visit (a cycle) fails above
       bad = P.s.verify(m, f);
     }
-    if (bad) {
-      bad = `${f}: ${bad}`;
-      return false;
-    }
-    return ++listed <= freeBlocks;
+    badBlock = f;
+    return !bad && ++listed <= freeBlocks;
   });
-  if (bad) corrupted(Number(bad.slice(0, bad.indexOf(':'))), bad.slice(bad.indexOf(':') + 2));
-  if (listed !== freeBlocks) corrupted(start, `free structure holds ${listed} blocks, the heap has ${freeBlocks} free blocks`);
+  if (bad) corrupted(badBlock, bad);
+  if (listed !== freeBlocks) corrupted(start, BUILD_MESSAGES && `free structure holds ${listed} blocks, the heap has ${freeBlocks} free blocks`);
   if (usedBytes !== m[H_USED_BYTES] || usedBlocks !== m[H_USED_BLOCKS]) {
-    corrupted(start, `counters say ${m[H_USED_BLOCKS]} used blocks of ${m[H_USED_BYTES]} bytes, the heap has ${usedBlocks} of ${usedBytes}`);
+    corrupted(start, BUILD_MESSAGES && `counters say ${m[H_USED_BLOCKS]} used blocks of ${m[H_USED_BYTES]} bytes, the heap has ${usedBlocks} of ${usedBytes}`);
   }
 }
 

@@ -15,8 +15,9 @@ export class AllocatorError extends Error {
   readonly code: AllocatorErrorCode;
   /** The offending pointer or block offset, when there is one. */
   readonly offset: number | undefined;
-  constructor(code: AllocatorErrorCode, message: string, offset?: number) {
-    super(`${code}: ${message}`);
+  /** `message` is false in release device bundles, which carry codes only (see BUILD_MESSAGES). */
+  constructor(code: AllocatorErrorCode, message: string | false, offset?: number) {
+    super(message ? `${code}: ${message}` : code);
     this.name = 'AllocatorError';
     this.code = code;
     this.offset = offset;

@@ -4,7 +4,7 @@
  * configured at compile time in device bundles (targets/*.json).
  */
 import { PoolAllocator } from './allocator.js';
-import { BUILD_ALIGNMENT, BUILD_POOL_SIZE } from './build.js';
+import { BUILD_ALIGNMENT, BUILD_MESSAGES, BUILD_POOL_SIZE } from './build.js';
 import { AllocatorError } from './errors.js';
 import type { Allocator, AllocatorOptions } from './types.js';
 
@@ -20,13 +20,13 @@ export function createAllocator(options: AllocatorOptions = {}): Allocator {
 let defaultAllocator: Allocator | null = null;
 
 function current(): Allocator {
-  if (defaultAllocator === null) throw new AllocatorError('NOT_INITIALIZED', 'call initAllocator() first');
+  if (defaultAllocator === null) throw new AllocatorError('NOT_INITIALIZED', BUILD_MESSAGES && 'call initAllocator() first');
   return defaultAllocator;
 }
 
 /** Creates the default pool (at run time: a preloaded module cannot hold a writable pool on XS). */
 export function initAllocator(options: AllocatorOptions = {}): Allocator {
-  if (defaultAllocator !== null) throw new AllocatorError('ALREADY_INITIALIZED', 'initAllocator() was already called; destroyAllocator() first');
+  if (defaultAllocator !== null) throw new AllocatorError('ALREADY_INITIALIZED', BUILD_MESSAGES && 'initAllocator() was already called; destroyAllocator() first');
   defaultAllocator = createAllocator({ poolSize: BUILD_POOL_SIZE, alignment: BUILD_ALIGNMENT, ...options });
   return defaultAllocator;
 }

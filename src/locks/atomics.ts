@@ -1,50 +1,64 @@
 /**
  * The atomics lock: a mutex word in the pool header (H_LOCK), so every allocator attached to a
- * SharedArrayBuffer pool, in any Worker, shares it. States: 0 free, 1 taken, 2 taken with waiters
- * (Drepper, "Futexes are tricky"): an uncontended enter/leave is one compareExchange each.
- * Where Atomics.wait is not allowed (a browser's or XS's main thread) it spins with capped backoff.
+ * SharedArrayBuffer pool, in any Worker, shares it. States: 0 free, 1 taken, 2 taken and maybe waited
+ * for (Drepper, "Futexes are tricky", mutex 3): an uncontended enter/leave is one atomic operation each.
+ *
+ * A contended enter() first spins briefly (the holder is inside one short allocator call, most likely
+ * on another core, and sleeping costs two system calls), then sleeps with Atomics.wait. Where waiting
+ * is not allowed (a browser's or XS's main thread) it keeps spinning with capped backoff.
+ *
+ * Never take this lock in an interrupt handler: nothing masks interrupts, so a handler that interrupts
+ * the holder on the same core spins forever. That is what the 'interrupt' lock is for.
  */
 import { AllocatorError } from '../errors.js';
 import { H_LOCK } from '../pool.js';
 import type { Lock } from './lock.js';
 
-const SPIN_LIMIT = 1 << 10;
-/** A lock held this long (about a minute of waits) is a dead holder, not contention. */
+/** Polls of the lock word before sleeping. */
+const SPIN = 1024;
 const WAIT_MS = 50;
-const MAX_WAITS = 1200;
+/** A lock held this long (about a minute of timed-out waits) is a dead holder, not contention. */
+const MAX_TIMEOUTS = 1200;
+const MAX_SPIN_ROUNDS = MAX_TIMEOUTS << 10;
 
 export function atomicsLock(m: Int32Array): Lock {
   // Atomics.wait needs a shared buffer and a thread that may block; learn the latter on first use.
   let canWait = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
+
+  /** Sleeps (or spins) until the word may have changed from 2; false when that took too long. */
+  let stalls = 0;
   function pause(rounds: number): void {
     if (canWait) {
       try {
-        Atomics.wait(m, H_LOCK, 2, WAIT_MS);
+        if (Atomics.wait(m, H_LOCK, 2, WAIT_MS) === 'timed-out' && ++stalls > MAX_TIMEOUTS) timeout();
         return;
-      } catch {
-        canWait = false;
+      } catch (e) {
+        if (e instanceof AllocatorError) throw e;
+        canWait = false; // "Atomics.wait cannot be called in this context"
       }
     }
+    if (rounds > MAX_SPIN_ROUNDS) timeout();
     for (let i = 1 << Math.min(rounds, 10); i > 0; i--) if (Atomics.load(m, H_LOCK) === 0) return;
   }
+
   return {
     enter() {
-      let c = Atomics.compareExchange(m, H_LOCK, 0, 1);
-      if (c === 0) return 0;
-      let rounds = 0;
-      do {
-        if (c === 2 || Atomics.compareExchange(m, H_LOCK, 1, 2) !== 0) {
-          if (++rounds > MAX_WAITS * (canWait ? 1 : SPIN_LIMIT)) throw new AllocatorError('LOCK_TIMEOUT', 'the pool lock was not released (a holder died inside an allocator call?)');
-          pause(rounds);
-        }
-      } while ((c = Atomics.compareExchange(m, H_LOCK, 0, 2)) !== 0);
+      if (Atomics.compareExchange(m, H_LOCK, 0, 1) === 0) return 0;
+      for (let i = 0; i < SPIN; i++) {
+        if (Atomics.load(m, H_LOCK) === 0 && Atomics.compareExchange(m, H_LOCK, 0, 1) === 0) return 0;
+      }
+      // Announce a waiter (2), so that the holder's leave() wakes one; taking the lock this way leaves
+      // it at 2, which at worst costs one needless notify.
+      stalls = 0;
+      for (let rounds = 1; Atomics.exchange(m, H_LOCK, 2) !== 0; rounds++) pause(rounds);
       return 0;
     },
     leave() {
-      if (Atomics.sub(m, H_LOCK, 1) !== 1) {
-        Atomics.store(m, H_LOCK, 0);
-        Atomics.notify(m, H_LOCK, 1);
-      }
+      if (Atomics.exchange(m, H_LOCK, 0) === 2) Atomics.notify(m, H_LOCK, 1);
     },
   };
+}
+
+function timeout(): never {
+  throw new AllocatorError('LOCK_TIMEOUT', 'the pool lock was not released (a holder died inside an allocator call?)');
 }

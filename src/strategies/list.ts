@@ -8,6 +8,7 @@
  * Coalescing and splitting keep a block's place in the order, so they use replace() in O(1); only a
  * block freed between two used neighbours walks the list to find its place.
  */
+import { BUILD_MESSAGES } from '../build.js';
 import { H_LIST_HEAD, H_ROVER, FLAG_MASK, type FreeStructure } from '../pool.js';
 
 function link(m: Int32Array, prev: number, b: number, next: number): void {
@@ -65,9 +66,9 @@ export function listStrategy(id: number, find: (m: Int32Array, size: number) => 
     verify(m, b) {
       const next = m[b >> 2];
       const prev = m[(b >> 2) + 2];
-      if (next !== 0 && next <= b) return `free list out of address order (next ${next})`;
-      if (next !== 0 && m[(next >> 2) + 2] !== b) return `free list link broken (next ${next} does not point back)`;
-      if (prev === 0 ? m[H_LIST_HEAD] !== b : m[prev >> 2] !== b) return `free list link broken (prev ${prev})`;
+      if (next !== 0 && next <= b) return BUILD_MESSAGES ? `free list out of address order (next ${next})` : '!';
+      if (next !== 0 && m[(next >> 2) + 2] !== b) return BUILD_MESSAGES ? `free list link broken (next ${next} does not point back)` : '!';
+      if (prev === 0 ? m[H_LIST_HEAD] !== b : m[prev >> 2] !== b) return BUILD_MESSAGES ? `free list link broken (prev ${prev})` : '!';
       return '';
     },
   };

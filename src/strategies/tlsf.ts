@@ -15,6 +15,7 @@
  * is large enough (two bit scans, Math.clz32). When that fails it looks at no more than FALLBACK_SCAN
  * blocks of the request's own bucket, which keeps the bound constant and rescues exact fits.
  */
+import { BUILD_MESSAGES } from '../build.js';
 import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, type FreeStructure } from '../pool.js';
 
 const SL_LOG2 = 4;
@@ -114,15 +115,15 @@ export const tlsf: FreeStructure = {
     const size = m[(b >> 2) + 1];
     const fl = flOf(size);
     const sl = slOf(size);
-    if (fl >= m[H_FL_COUNT]) return `size ${size} beyond the last TLSF class`;
+    if (fl >= m[H_FL_COUNT]) return BUILD_MESSAGES ? `size ${size} beyond the last TLSF class` : '!';
     const next = m[b >> 2];
     const prev = m[(b >> 2) + 2];
-    if (prev === 0 && m[headIndex(m, fl, sl)] !== b) return `not the head of its TLSF bucket [${fl}][${sl}]`;
+    if (prev === 0 && m[headIndex(m, fl, sl)] !== b) return BUILD_MESSAGES ? `not the head of its TLSF bucket [${fl}][${sl}]` : '!';
     if (prev !== 0 && (m[prev >> 2] !== b || flOf(m[(prev >> 2) + 1]) !== fl || slOf(m[(prev >> 2) + 1]) !== sl)) {
-      return `TLSF bucket [${fl}][${sl}] link broken (prev ${prev})`;
+      return BUILD_MESSAGES ? `TLSF bucket [${fl}][${sl}] link broken (prev ${prev})` : '!';
     }
-    if (next !== 0 && m[(next >> 2) + 2] !== b) return `TLSF bucket link broken (next ${next})`;
-    if (!(m[H_ROOTS + fl] & (1 << sl)) || !(m[H_FL_BITMAP] & (1 << fl))) return `TLSF bitmap misses bucket [${fl}][${sl}]`;
+    if (next !== 0 && m[(next >> 2) + 2] !== b) return BUILD_MESSAGES ? `TLSF bucket link broken (next ${next})` : '!';
+    if (!(m[H_ROOTS + fl] & (1 << sl)) || !(m[H_FL_BITMAP] & (1 << fl))) return BUILD_MESSAGES ? `TLSF bitmap misses bucket [${fl}][${sl}]` : '!';
     return '';
   },
 };
