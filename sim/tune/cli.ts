@@ -109,7 +109,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const pool = result.recommended.poolSize;
       const series = result.results.map((r) => sampleSeries(ops, { strategy: r.strategy, poolSize: pool, alignment: target?.alignment, debug: target?.debug }));
       const input = { result, series, traceName, currentPool: target?.poolSize };
-      writeFileSync(args.report, /\.svg$/i.test(args.report) ? reportSvg(input) : reportHtml(input, text));
+      try {
+        writeFileSync(args.report, /\.svg$/i.test(args.report) ? reportSvg(input) : reportHtml(input, text));
+      } catch (e) {
+        throw new UsageError(`cannot write report ${args.report}: ${(e as Error).message}`);
+      }
       io.out(`report: ${args.report}\n`);
     }
     if (args.write && target) {
