@@ -108,6 +108,7 @@ export class PoolAllocator implements Allocator {
         if (strategy !== undefined && strategy !== named) bad(BUILD_MESSAGES && `attach: the pool uses ${named}, not ${strategy}`);
         strategy = named;
         debug = (m[H_CONFIG] & (1 << 8)) !== 0;
+        if (BUILD_DEBUG !== 2 && debug !== (BUILD_DEBUG === 1)) bad(BUILD_MESSAGES && `attach: the pool is ${debug ? 'debug' : 'release'}, this build is not`);
         poolSize = m[H_POOL_SIZE];
       }
     }
