@@ -4,7 +4,7 @@
  * configured at compile time in device bundles (targets/*.json).
  */
 import { PoolAllocator } from './allocator.js';
-import { BUILD_ALIGNMENT, BUILD_MESSAGES, BUILD_POOL_SIZE } from './build.js';
+import { BUILD_ALIGNMENT, BUILD_MESSAGES, BUILD_POOL_SIZE, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
 import { AllocatorError } from './errors.js';
 import type { Allocator, AllocatorOptions } from './types.js';
 
@@ -27,7 +27,11 @@ function current(): Allocator {
 /** Creates the default pool (at run time: a preloaded module cannot hold a writable pool on XS). */
 export function initAllocator(options: AllocatorOptions = {}): Allocator {
   if (defaultAllocator !== null) throw new AllocatorError('ALREADY_INITIALIZED', BUILD_MESSAGES && 'initAllocator() was already called; destroyAllocator() first');
-  defaultAllocator = createAllocator({ poolSize: BUILD_POOL_SIZE, alignment: BUILD_ALIGNMENT, ...options });
+  // Device bundles of targets with "trace": true print the trace through Moddable's trace(), so a log
+  // saved from xsbug or the serial console feeds `mcalloc tune --log`.
+  const print = (globalThis as { trace?: (text: string) => void }).trace;
+  const traced = BUILD_TRACE && BUILD_STRATEGY !== '' && typeof print === 'function' ? { trace: (line: string) => print(`${line}\n`) } : {};
+  defaultAllocator = createAllocator({ poolSize: BUILD_POOL_SIZE, alignment: BUILD_ALIGNMENT, ...traced, ...options });
   return defaultAllocator;
 }
 
