@@ -1,0 +1,157 @@
+/**
+ * npm run bench [-- --quick] [TRACE_FILE ...]
+ *
+ * Measures every mcalloc strategy against @thi.ng/malloc and native allocation on seeded synthetic
+ * traces, a recorded trace and any trace files given (`a ID SIZE` / `f ID` / `r ID SIZE`, .rep headers
+ * skipped), and writes bench/results.md, bench/results.svg and docs/bench.md. --quick: fewer and shorter
+ * samples (same traces, same XS figures, which are deterministic).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { closeXSHost } from '../test/helpers/xs.js';
+import { parseTrace } from '../sim/trace.js';
+import { CONTENDERS, HARNESS, NATIVE, STRATEGIES, THING, THING_NO_COMPACT, type CreateAllocator } from './contenders.js';
+import { snapshot } from './dist.js';
+import { nodeTimings } from './node-timing.js';
+import { compile, type Program } from './program.js';
+import { recordedTraces } from './recorded.js';
+import { renderChart } from './chart.js';
+import { renderDocs, renderResults, type Results } from './report.js';
+import { int, rng } from './rng.js';
+import { summarize } from './stats.js';
+import { adversarialFirstFitTrace, embeddedTrace, randomReallocTrace } from './synthetic.js';
+import { bundleThing } from './thing-bundle.js';
+import { XS_NATIVE, xsCompute, type XSContender } from './xs-compute.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(ROOT);
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const files = args.filter((a) => !a.startsWith('--'));
+const settings = quick
+  ? { rounds: 3, sampleMs: 15, warmMs: 60, nativeReps: 3, xsPairs: 256 }
+  : { rounds: 9, sampleMs: 60, warmMs: 250, nativeReps: 7, xsPairs: 1024 };
+/** Operations asked of the simulator per recorded trace. */
+const RECORDED_OPS = 20000;
+const SCALING_SIZES = [10, 100, 1000, 10000];
+const HOLE_MIN = 16;
+const HOLE_MAX = 256;
+
+const started = Date.now();
+const log = (s: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
+
+const snap = await snapshot(log);
+const { createAllocator } = (await import(pathToFileURL(snap.library).href)) as { createAllocator: CreateAllocator & ((o: object) => never) };
+
+log('traces');
+const programs: Program[] = [
+  compile('embedded', 'synthetic (seed 1): 160 long-lived small objects, occasionally replaced, and packet buffers (40-1514 B) queued and released in order', embeddedTrace(4000)),
+  compile('random-realloc', 'synthetic (seed 2): log-uniform sizes 8-4096 B, random frees and reallocations (grow and shrink), about 200 live', randomReallocTrace(8000)),
+  compile('adversarial-ff', 'synthetic (seed 3): large holes below small holes, then small long-lived objects interleaved with large transient buffers', adversarialFirstFitTrace(8)),
+  ...recordedTraces(createAllocator, RECORDED_OPS, 60000).map((t) => compile(t.name, t.recorded.source, t.recorded.ops)),
+  ...files.map((f) => compile(basename(f), `file ${f}`, parseTrace(readFileSync(f, 'utf8')))),
+];
+
+const hr = rng(5);
+const holeSizes = Array.from({ length: 97 }, () => int(hr, HOLE_MIN, HOLE_MAX));
+const pairSets = {
+  fit: Array.from({ length: 64 }, () => int(hr, HOLE_MIN, HOLE_MAX)),
+  miss: Array.from({ length: 64 }, () => int(hr, HOLE_MAX + 64, HOLE_MAX + 512)),
+};
+/** Each hole and separator as a block, plus room at the end for the largest pair. */
+const scalingPool = (n: number) => n * (HOLE_MAX + 8 + 16 + 8) + 65536;
+const scalingContenders = [...STRATEGIES, THING, HARNESS];
+
+log('Node: utilization, throughput, scaling');
+const node = await nodeTimings(
+  {
+    contenders: [...CONTENDERS, { name: HARNESS, spec: { kind: 'harness' }, pooled: false }],
+    library: snap.library,
+    programs: programs.map((p) => ({ name: p.name, code: Array.from(p.code), slots: p.slots, peakLiveBytes: p.peakLiveBytes, poolSize: 0 })),
+    scalingSizes: SCALING_SIZES,
+    scalingContenders,
+    scalingPool,
+    minTimingPool: 65536,
+    holeSizes,
+    pairSets,
+    rounds: settings.rounds,
+    sampleMs: settings.sampleMs,
+    warmMs: settings.warmMs,
+  },
+  log,
+);
+
+log('Node: native process memory');
+const nativeMemory = (() => {
+  const dir = mkdtempSync(join(os.tmpdir(), 'mcalloc-native-'));
+  try {
+    const file = join(dir, 'jobs.json');
+    writeFileSync(file, JSON.stringify(programs.map((p) => ({ name: p.name, code: Array.from(p.code), slots: p.slots, peakAt: p.peakAt, reps: settings.nativeReps }))));
+    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/native-memory.ts', file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (run.status !== 0) throw new Error(`native-memory.ts failed: ${run.stderr}`);
+    const raw = JSON.parse(run.stdout) as Record<string, number[]>;
+    return new Map(Object.entries(raw).map(([name, v]) => [name, summarize(v)]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+})();
+
+log('thi.ng bundle (rollup, ES2018, terser)');
+const thing = await bundleThing();
+
+log('XS: compute meter per operation and per pair');
+const bundleOf = (s: string) => readFileSync(snap.bundles.get(s === 'tlsf' ? 'esp32' : `esp32-${s}`)!, 'utf8');
+const xsContenders: XSContender[] = [
+  ...STRATEGIES.map((s) => ({ name: s, bundle: { source: bundleOf(s), global: 'mcalloc' }, adapter: 'bench.mcallocAdapter(mcalloc.createAllocator({ poolSize: pool }))' })),
+  { name: THING, bundle: { source: thing.source, global: 'thing' }, adapter: 'bench.thingAdapter(thing.MemPool, pool, true)' },
+  { name: THING_NO_COMPACT, bundle: { source: thing.source, global: 'thing' }, adapter: 'bench.thingAdapter(thing.MemPool, pool, false)' },
+  { name: NATIVE, adapter: XS_NATIVE },
+];
+const xs = await xsCompute({
+  contenders: xsContenders,
+  programs,
+  poolOf: (p) => node.timingPools.get(p.name)!,
+  scalingSizes: SCALING_SIZES,
+  scalingContenders,
+  // MemPool's free() walks the list of used blocks and compaction the free list: setting up 10,000
+  // holes is quadratic, about a minute of XS time; its growth is plain from 10 to 1,000.
+  scalingLimit: { [THING]: 1000 },
+  scalingPool,
+  holeSizes,
+  pairSets,
+  pairs: settings.xsPairs,
+});
+closeXSHost();
+rmSync(snap.dir, { recursive: true, force: true });
+
+const pkg = (name: string) => (JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const results: Results = {
+  quick,
+  machine: {
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: os.totalmem() / 2 ** 30,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    date: new Date().toISOString().slice(0, 10),
+    xsnap: pkg('@agoric/xsnap'),
+    thing: pkg('@thi.ng/malloc'),
+  },
+  settings: { ...settings, scalingSizes: SCALING_SIZES, holeRange: [HOLE_MIN, HOLE_MAX], pairSets },
+  programs,
+  contenders: CONTENDERS.map((c) => c.name),
+  ...node,
+  nativeMemory,
+  xs,
+  bundles: { targets: snap.sizes, thing: { raw: thing.raw, gzip: thing.gzip } },
+  seconds: (Date.now() - started) / 1000,
+};
+writeFileSync('bench/results.md', renderResults(results));
+writeFileSync('bench/results.svg', renderChart(results));
+writeFileSync('docs/bench.md', renderDocs(results));
+log(`wrote bench/results.md, bench/results.svg, docs/bench.md in ${results.seconds.toFixed(0)} s`);

@@ -1,0 +1,149 @@
+/**
+ * Seeded synthetic traces. Each one models a pattern the issue names; none is tuned to any allocator.
+ * Sizes are request sizes in bytes, as a program would pass them to malloc.
+ */
+import type { TraceOp } from '../sim/trace.js';
+import { int, logUniform, rng, type Rng } from './rng.js';
+
+/** Records operations with fresh IDs, the way a program would call malloc/free/realloc. */
+class Recorder {
+  readonly ops: TraceOp[] = [];
+  private nextId = 1;
+  alloc(size: number): number {
+    const id = this.nextId++;
+    this.ops.push({ op: 'a', id, size });
+    return id;
+  }
+  free(id: number): void {
+    this.ops.push({ op: 'f', id });
+  }
+  realloc(id: number, size: number): void {
+    this.ops.push({ op: 'r', id, size });
+  }
+}
+
+function takeRandom<T>(r: Rng, items: T[]): T {
+  const i = Math.floor(r() * items.length);
+  const item = items[i];
+  items[i] = items[items.length - 1];
+  items.pop();
+  return item;
+}
+
+/** Small objects (records, strings, descriptors): mostly under 48 bytes, a few up to 128. */
+function smallObject(r: Rng): number {
+  return 8 + Math.floor(r() * r() * 120);
+}
+
+/** Network buffers: control frames, medium payloads, full Ethernet frames. */
+function packet(r: Rng): number {
+  const u = r();
+  if (u < 0.55) return int(r, 40, 128);
+  if (u < 0.9) return int(r, 256, 576);
+  return int(r, 1460, 1514);
+}
+
+/**
+ * An embedded device: long-lived small objects made at start-up and occasionally replaced, and packet
+ * buffers that arrive, wait in a queue of varying depth and are released in order; now and then a
+ * short-lived parse buffer.
+ */
+export function embeddedTrace(steps: number, seed = 1): TraceOp[] {
+  const r = rng(seed);
+  const t = new Recorder();
+  const objects: number[] = [];
+  for (let i = 0; i < 160; i++) objects.push(t.alloc(smallObject(r)));
+  const queue: number[] = [];
+  const temps: { id: number; until: number }[] = [];
+  let depth = 8;
+  for (let step = 0; step < steps; step++) {
+    if (step % 200 === 0) depth = int(r, 2, 24); // traffic bursts and lulls
+    queue.push(t.alloc(packet(r)));
+    while (queue.length > depth) t.free(queue.shift()!);
+    if (r() < 0.1) {
+      t.free(takeRandom(r, objects));
+      objects.push(t.alloc(smallObject(r)));
+    }
+    if (r() < 0.05) temps.push({ id: t.alloc(int(r, 64, 512)), until: step + int(r, 1, 3) });
+    for (let i = temps.length - 1; i >= 0; i--) {
+      if (temps[i].until <= step) t.free(temps.splice(i, 1)[0].id);
+    }
+  }
+  for (const id of [...queue, ...temps.map((x) => x.id), ...objects]) t.free(id);
+  return t.ops;
+}
+
+/**
+ * Random sizes (log-uniform 8..4096) with frees and reallocations (grow and shrink) at random, around a
+ * live set of about `live` objects.
+ */
+export function randomReallocTrace(steps: number, live = 200, seed = 2): TraceOp[] {
+  const r = rng(seed);
+  const t = new Recorder();
+  const ids: number[] = [];
+  const sizes = new Map<number, number>();
+  for (let step = 0; step < steps; step++) {
+    const u = r();
+    // Allocate more often below the target live count, free more often above it.
+    const pAlloc = ids.length < live ? 0.45 : 0.25;
+    if (u < pAlloc || ids.length === 0) {
+      const size = logUniform(r, 8, 4096);
+      const id = t.alloc(size);
+      ids.push(id);
+      sizes.set(id, size);
+    } else if (u < 0.7) {
+      const id = takeRandom(r, ids);
+      t.free(id);
+      sizes.delete(id);
+    } else {
+      // Grow or shrink by up to 2x either way (symmetric in log scale, so sizes do not drift), or replace.
+      const id = ids[Math.floor(r() * ids.length)];
+      const old = sizes.get(id)!;
+      const size = r() < 0.7 ? Math.min(4096, Math.max(8, Math.round(old * 2 ** (2 * r() - 1)))) : logUniform(r, 8, 4096);
+      t.realloc(id, size);
+      sizes.set(id, size);
+    }
+  }
+  for (const id of ids) t.free(id);
+  return t.ops;
+}
+
+/**
+ * Fragments address-ordered first fit: large holes at low addresses, small holes above them, then a
+ * stream of small long-lived objects interleaved with large transient buffers. First fit carves the small
+ * objects out of the large holes (the first that fits), so the large buffers no longer fit there and
+ * the pool must grow; a size-aware policy puts them into the small holes. Repeated in rounds with
+ * jittered sizes.
+ */
+export function adversarialFirstFitTrace(rounds: number, seed = 3): TraceOp[] {
+  const r = rng(seed);
+  const t = new Recorder();
+  const keep: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const big = int(r, 400, 560);
+    const small = int(r, 16, 40);
+    const holes = 48;
+    const bigHoles: number[] = [];
+    const smallHoles: number[] = [];
+    for (let i = 0; i < holes; i++) {
+      bigHoles.push(t.alloc(big));
+      keep.push(t.alloc(16)); // separator: keeps the holes apart
+    }
+    for (let i = 0; i < holes; i++) {
+      smallHoles.push(t.alloc(small));
+      keep.push(t.alloc(16));
+    }
+    for (const id of [...bigHoles, ...smallHoles]) t.free(id);
+    const transient: number[] = [];
+    for (let i = 0; i < holes; i++) {
+      keep.push(t.alloc(small));
+      transient.push(t.alloc(big));
+      if (transient.length > holes / 2) t.free(transient.shift()!);
+    }
+    for (const id of transient) t.free(id);
+    // Retire part of the long-lived set so later rounds reuse (and re-fragment) the space.
+    for (let i = keep.length - 1; i >= 0; i--) if (r() < 0.5) t.free(keep.splice(i, 1)[0]);
+  }
+  for (const id of keep) t.free(id);
+  return t.ops;
+}
