@@ -1,0 +1,195 @@
+/**
+ * What can be checked of the Moddable side without the Moddable SDK (no mcconfig here):
+ *  - manifest.json: every platform resolves every module path (Moddable paths carry no extension) to
+ *    files that exist after `npm run build`, preloads only modules it defines, and errors elsewhere;
+ *  - the host functions declared in mcalloc-irq.js are exactly those the C files define;
+ *  - in the real XS engine, with a stub in place of the native mask: loading the bundle and the device
+ *    wrapper creates no buffer (the pool is made at run time, never at preload), the wrapper hands the
+ *    native mask to the interrupt lock, and examples/hello/main.js runs and traces its stats;
+ *  - the device JavaScript type-checks against the API and @moddable/typings (tsc -p targets/moddable).
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'acorn';
+import { loadTargets } from '../build/targets.mjs';
+import { closeXSHost, openXS } from './helpers/xs.js';
+
+test.after.always(() => closeXSHost());
+
+interface Section { modules?: Record<string, string | string[]>; preload?: string[]; error?: string }
+interface Manifest extends Section { platforms: Record<string, Section> }
+
+const MANIFEST = 'manifest.json';
+const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
+const PLATFORMS = ['esp32', 'esp', 'lin', 'mac', 'win'];
+/** Extensions mcconfig matches in `modules`. */
+const MODULE_EXTENSIONS = ['.js', '.c', '.cc', '.cpp', '.h', '.m'];
+const targets = loadTargets('targets');
+
+/** The modules of one platform: the common ones plus its own (mcconfig concatenates them). */
+function modulesOf(platform: string): Map<string, string[]> {
+  const merged = new Map<string, string[]>();
+  for (const section of [manifest, manifest.platforms[platform]]) {
+    for (const [name, paths] of Object.entries(section.modules ?? {})) merged.set(name, [...(merged.get(name) ?? []), ...[paths].flat()]);
+  }
+  return merged;
+}
+
+const filesOf = (path: string, base = '.') => MODULE_EXTENSIONS.map((ext) => resolve(base, path + ext)).filter(existsSync);
+const bundleTarget = (platform: string) => /^\.\/dist\/targets\/([^/]+)\/mcalloc$/.exec(modulesOf(platform).get('mcalloc/bundle')?.[0] ?? '')?.[1];
+
+test('manifest.json: modules, preload and one section per platform, an error elsewhere', (t) => {
+  t.truthy(manifest.modules?.mcalloc, 'the module apps import is "mcalloc"');
+  t.deepEqual(Object.keys(manifest.platforms).sort(), [...PLATFORMS, '...'].sort());
+  t.regex(manifest.platforms['...'].error ?? '', /mcalloc/);
+});
+
+for (const platform of PLATFORMS) {
+  test(`manifest.json, ${platform}: every module path names existing files, preloads are defined`, (t) => {
+    const modules = modulesOf(platform);
+    for (const [name, paths] of modules) {
+      for (const path of paths) {
+        t.false(MODULE_EXTENSIONS.some((ext) => path.endsWith(ext)), `${name}: Moddable module paths have no extension (${path})`);
+        t.true(path.startsWith('./'), `${name}: relative to the manifest, so an app can include it from anywhere (${path})`);
+        t.true(filesOf(path).length > 0, `${platform}: ${name} -> ${path}.{js,c,...} does not exist (run \`npm run build\`?)`);
+      }
+    }
+    const target = targets.find((x) => x.name === bundleTarget(platform));
+    t.truthy(target, `${platform}: mcalloc/bundle must be a built target bundle`);
+    t.is(target?.lock, 'interrupt', `${platform}: the manifest wires the native mask, so the bundle uses the interrupt lock`);
+    t.true((modules.get('*') ?? []).some((p) => filesOf(p).some((f) => f.endsWith('mcalloc_irq.c'))), `${platform}: the native half of the lock`);
+    for (const name of [...(manifest.preload ?? []), ...(manifest.platforms[platform].preload ?? [])]) {
+      t.true(modules.has(name), `${platform}: preload names a module the manifest does not define: ${name}`);
+    }
+  });
+}
+
+test('the host functions of mcalloc-irq.js are exactly those every C file defines', (t) => {
+  const declared = [...readFileSync('targets/moddable/mcalloc-irq.js', 'utf8').matchAll(/^export function \w+\([^)]*\)\s*@\s*"(\w+)"/gm)].map((m) => m[1]).sort();
+  t.true(declared.length >= 2);
+  const cFiles = new Set(PLATFORMS.flatMap((p) => (modulesOf(p).get('*') ?? []).flatMap((path) => filesOf(path)).filter((f) => f.endsWith('.c'))));
+  t.true(cFiles.size >= 2, 'one C file for the devices, one for the desktop simulator');
+  for (const file of cFiles) {
+    const defined = [...readFileSync(file, 'utf8').matchAll(/^void\s+(xs_\w+)\s*\(\s*xsMachine\s*\*\s*the\s*\)/gm)].map((m) => m[1]).sort();
+    t.deepEqual(defined, declared, relative('.', file));
+  }
+});
+
+test('examples/hello includes the top-level manifest and imports only "mcalloc"', (t) => {
+  const example = JSON.parse(readFileSync('examples/hello/manifest.json', 'utf8')) as { include: string[]; modules: Record<string, string> };
+  const ours = example.include.filter((p) => !p.startsWith('$(MODDABLE)')).map((p) => resolve('examples/hello', p));
+  t.deepEqual(ours, [resolve(MANIFEST)]);
+  t.true(filesOf(example.modules['*'], 'examples/hello').length > 0);
+  const program = parse(readFileSync('examples/hello/main.js', 'utf8'), { ecmaVersion: 2018, sourceType: 'module' }) as unknown as { body: { type: string; source?: { value: string } }[] };
+  t.deepEqual(program.body.filter((s) => s.type === 'ImportDeclaration').map((s) => s.source!.value), ['mcalloc']);
+});
+
+/**
+ * Makes an ES module loadable by the XS harness (whose load() takes self-contained modules and makes
+ * each one a global, see esmToScript): each import becomes a read of the global standing for its module.
+ */
+function linkForXS(source: string, imports: Record<string, string>): string {
+  const program = parse(source, { ecmaVersion: 2018, sourceType: 'module' }) as unknown as { body: Record<string, any>[] };
+  let out = source;
+  for (const node of [...program.body].reverse()) {
+    if (node.type !== 'ImportDeclaration') continue;
+    const from = imports[node.source.value];
+    if (from === undefined) throw new Error(`linkForXS: no global for ${node.source.value}`);
+    const parts = node.specifiers.map((s: Record<string, any>) =>
+      s.type === 'ImportNamespaceSpecifier' ? `const ${s.local.name} = globalThis.${from};`
+        : s.type === 'ImportDefaultSpecifier' ? `const ${s.local.name} = globalThis.${from}.default;`
+          : `const ${s.local.name} = globalThis.${from}.${s.imported.name};`);
+    out = out.slice(0, node.start) + parts.join(' ') + out.slice(node.end);
+  }
+  return out;
+}
+
+/** The stub native mask: the depth discipline of mcalloc_irq.c, with counters. */
+const STUB_IRQ = `globalThis.mcallocIrq = (() => {
+  const irq = { depth: 0, disables: 0, restores: 0, maxDepth: 0 };
+  irq.irqDisable = () => { irq.disables++; irq.maxDepth = Math.max(irq.maxDepth, irq.depth + 1); return irq.depth++; };
+  irq.irqRestore = (state) => { if (state < 0 || state >= irq.depth) throw new Error('restored out of order'); irq.restores++; irq.depth = state; };
+  return irq;
+})();
+// Counts the buffers (and the views that make their own) created until restoreBuffers().
+globalThis.buffersMade = 0;
+const real = {};
+for (const name of ['ArrayBuffer', 'SharedArrayBuffer', 'Int32Array', 'Uint32Array', 'Uint8Array']) {
+  if (typeof globalThis[name] !== 'function') continue;
+  real[name] = globalThis[name];
+  globalThis[name] = new Proxy(real[name], { construct(t, a, n) { globalThis.buffersMade++; return Reflect.construct(t, a, n); } });
+}
+globalThis.restoreBuffers = () => { Object.assign(globalThis, real); return globalThis.buffersMade; };`;
+
+const WRAPPER = readFileSync('targets/moddable/mcalloc-device.js', 'utf8');
+
+for (const platform of ['esp32', 'esp']) {
+  test(`XS, ${platform}: the device module creates nothing at load and gives the interrupt lock the native mask`, async (t) => {
+    const target = targets.find((x) => x.name === bundleTarget(platform))!;
+    const xs = await openXS();
+    try {
+      await xs.evaluate(STUB_IRQ);
+      await xs.load(readFileSync(join('dist', 'targets', target.name, 'mcalloc.js'), 'utf8'), 'mcallocBundle');
+      await xs.load(linkForXS(WRAPPER, { 'mcalloc/bundle': 'mcallocBundle', 'mcalloc/irq': 'mcallocIrq' }));
+      const { result } = await xs.run<Record<string, unknown>>(`
+        const made = globalThis.restoreBuffers();
+        const irq = globalThis.mcallocIrq;
+        const heap = mcalloc.createAllocator({ poolSize: 4096 });
+        const p = heap.allocate(100);
+        heap.free(p);
+        const native = { disables: irq.disables, restores: irq.restores, depth: irq.depth, maxDepth: irq.maxDepth };
+        let own = 0;
+        const other = mcalloc.createAllocator({ poolSize: 4096, interrupts: { disable() { own++; return 0; }, restore() {} } });
+        other.free(other.allocate(8));
+        const before = irq.disables;
+        const facade = mcalloc.initAllocator();
+        mcalloc.freeMemory(mcalloc.allocateMemory(64));
+        let refused = '';
+        try { mcalloc.createAllocator({ poolSize: 4096, lock: 'none' }); } catch (e) { refused = e.code; }
+        return { made, native, own, otherUsedNative: before !== native.disables, facadeMasks: irq.disables - before,
+          facadePool: facade.poolSize, lock: heap.lock, refused, frozenMask: Object.isFrozen(mcalloc.nativeMask) };
+      `);
+      t.is(result.made, 0, 'no buffer is created while the modules load (they can be preloaded)');
+      const native = result.native as Record<string, number>;
+      t.true(native.disables >= 2, 'allocate and free each masked interrupts through the native mask');
+      t.is(native.restores, native.disables);
+      t.is(native.depth, 0, 'every disable was restored');
+      t.true((result.own as number) >= 2, 'an explicit interrupts option wins');
+      t.false(result.otherUsedNative as boolean);
+      t.true((result.facadeMasks as number) >= 2, 'initAllocator() gets the native mask too');
+      t.is(result.facadePool, target.poolSize, 'the default pool has the target size');
+      t.is(result.lock, 'interrupt');
+      t.is(result.refused, 'INVALID_OPTIONS', 'the bundle still refuses a lock it was not built with');
+      t.true(result.frozenMask as boolean);
+    } finally {
+      await xs.close();
+    }
+  });
+}
+
+test('XS: examples/hello/main.js runs on the esp32 bundle and traces its stats', async (t) => {
+  const xs = await openXS();
+  try {
+    await xs.evaluate(`${STUB_IRQ}\nrestoreBuffers(); globalThis.lines = []; globalThis.trace = (s) => { globalThis.lines.push(String(s)); };`);
+    await xs.load(readFileSync(join('dist', 'targets', bundleTarget('esp32')!, 'mcalloc.js'), 'utf8'), 'mcallocBundle');
+    await xs.load(linkForXS(WRAPPER, { 'mcalloc/bundle': 'mcallocBundle', 'mcalloc/irq': 'mcallocIrq' }));
+    await xs.load(linkForXS(readFileSync('examples/hello/main.js', 'utf8'), { mcalloc: 'mcalloc' }), 'hello');
+    const { result: lines } = await xs.run<string[]>('return globalThis.lines;');
+    t.log(lines.join('').trimEnd());
+    t.true(lines.every((l) => l.endsWith('\n')), 'trace lines end with a newline, as on the device');
+    t.regex(lines[0], /tlsf strategy, interrupt lock, 65536-byte pool/);
+    t.true(lines.some((l) => l.includes('"hello, mcalloc"')), 'the text survived reallocate');
+    t.regex(lines[lines.length - 1], /after freeing everything: 0 blocks, 0 of \d+ bytes used, 1 free blocks/);
+  } finally {
+    await xs.close();
+  }
+});
+
+test('the device JavaScript type-checks (tsc -p targets/moddable, with @moddable/typings)', async (t) => {
+  const tsc = resolve('node_modules', 'typescript', 'bin', 'tsc');
+  const run = await promisify(execFile)(process.execPath, [tsc, '-p', 'targets/moddable'], { encoding: 'utf8' }).catch((e: { stdout: string }) => e);
+  t.is(run.stdout.trim(), '', 'tsc -p targets/moddable');
+});
