@@ -11,11 +11,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadTargets } from '../build/targets.mjs';
 import { closeXSHost, runInXS } from './helpers/xs.js';
-import { runWorkloadInNode, workloadScript, type WorkloadResult } from './helpers/workload.js';
+import { PARITY, runWorkloadInNode, workloadScript, type WorkloadResult } from './helpers/workload.js';
 
-const OPERATIONS = 20_000;
-const CHECK_EVERY = 1_000;
-const SEED = 0x6d63616c; // 'mcal'
+const { seed: SEED, operations: OPERATIONS, checkEvery: CHECK_EVERY } = PARITY;
 
 test.after.always(() => closeXSHost());
 

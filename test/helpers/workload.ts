@@ -9,6 +9,9 @@
  * function for its duration so that the pools of both engines can be byte-identical.
  */
 
+/** The workload of the parity test and of the XS compute figures in docs/device.md. */
+export const PARITY = { seed: 0x6d63616c /* 'mcal' */, operations: 20_000, checkEvery: 1_000 };
+
 export interface WorkloadOptions {
   seed: number;
   /** allocate/reallocate/free calls. */
