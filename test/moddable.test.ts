@@ -190,6 +190,9 @@ test('XS: examples/hello/main.js runs on the esp32 bundle and traces its stats',
 
 test('the device JavaScript type-checks (tsc -p targets/moddable, with @moddable/typings)', async (t) => {
   const tsc = resolve('node_modules', 'typescript', 'bin', 'tsc');
-  const run = await promisify(execFile)(process.execPath, [tsc, '-p', 'targets/moddable'], { encoding: 'utf8' }).catch((e: { stdout: string }) => e);
-  t.is(run.stdout.trim(), '', 'tsc -p targets/moddable');
+  const run = await promisify(execFile)(process.execPath, [tsc, '-p', 'targets/moddable'], { encoding: 'utf8' }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
+  );
+  t.is(run.code, 0, `tsc -p targets/moddable:\n${run.output}`);
 });
