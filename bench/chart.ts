@@ -136,7 +136,7 @@ function legend(names: string[]): string {
 
 export function renderChart(r: Results): string {
   const traces = r.programs.map((p) => p.name);
-  const pooled = [...STRATEGIES, THING, THING_NO_COMPACT];
+  const pooled = r.contenders.filter((c) => c !== NATIVE);
   const all = [...pooled, NATIVE];
   const scaled = [...STRATEGIES, THING];
   const median = (key: string, name: string, table: Results['throughput']) => {

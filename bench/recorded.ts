@@ -17,7 +17,7 @@ export interface Recorded {
 }
 
 type MiniAllocator = { allocate(n: number): number; reallocate(p: number, n: number): number; free(p: number): void };
-type Create = (o: { poolSize: number; strategy: string; trace: (line: string) => void }) => MiniAllocator;
+export type Create = (o: { poolSize: number; strategy: string; trace: (line: string) => void }) => MiniAllocator;
 
 /** `npm run sim -- --workload W --seed 1 --ops N --json --record FILE`: reproducible and quick. */
 function fromSimulator(workload: string, ops: number, timeoutMs: number): Recorded | null {

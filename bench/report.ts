@@ -28,7 +28,8 @@ export interface Results extends NodeResults {
   seconds: number;
 }
 
-const POOLED = [...STRATEGIES, THING, THING_NO_COMPACT];
+/** Contenders with a pool, in column order (thi.ng nc is left out of --quick runs). */
+const pooled = (r: Results) => r.contenders.filter((c) => c !== NATIVE);
 
 function si(x: number): string {
   if (!Number.isFinite(x)) return 'n/a';
@@ -74,7 +75,7 @@ function utilization(r: Results): string {
     const native = r.nativeMemory.get(p.name);
     return [
       p.name,
-      ...POOLED.map((n) => {
+      ...pooled(r).map((n) => {
         const u = utilizationOf(r, p.name, n);
         return u === null ? 'none up to 64 MiB' : `${u.toFixed(3)} (${kib(r.minimalPools.get(p.name)!.get(n)!)})`;
       }),
@@ -82,19 +83,19 @@ function utilization(r: Results): string {
       native ? `${kib(native.median)} ${pct(native.spread)} (live/process ${(p.peakLiveBytes / native.median).toFixed(2)})` : '',
     ];
   });
-  const g = POOLED.map((n) => {
+  const g = pooled(r).map((n) => {
     const v = geomean(r.programs.map((p) => utilizationOf(r, p.name, n) ?? 0));
     return Number.isNaN(v) ? 'n/a' : `**${v.toFixed(3)}**`;
   });
   const ceiling = `**${geomean(r.programs.map((p) => p.ceiling)).toFixed(3)}**`;
   return table(
-    ['utilization (smallest pool)', ...POOLED, 'ceiling: headers only', `${NATIVE}: process memory growth at peak`],
+    ['utilization (smallest pool)', ...pooled(r), 'ceiling: headers only', `${NATIVE}: process memory growth at peak`],
     [...rows, ['**geometric mean**', ...g, ceiling, '']],
   );
 }
 
 function xsPerOp(r: Results): string {
-  const names = [...POOLED, NATIVE];
+  const names = [...pooled(r), NATIVE];
   const rows = r.programs.map((p) => [
     p.name,
     ...names.map((n) => {
@@ -138,9 +139,9 @@ function method(r: Results): string {
   return [
     `- Contenders: the five mcalloc strategies (Node: \`createAllocator({ poolSize, strategy, lock: 'none' })\` from dist/node; XS: the ESP32 device bundles as shipped, interrupt lock included);`,
     `  ${THING} = @thi.ng/malloc MemPool \`{ align: 8, compact: true, split: true }\` (its defaults: \`compact\` merges adjacent free blocks, as mcalloc always does);`,
-    `  ${THING_NO_COMPACT} = the same with \`compact: false\`; native = \`new Uint8Array(n)\` in Node, \`new ArrayBuffer(n)\` in XS. Goals are held against the stronger thi.ng configuration on each figure.`,
+    `  ${THING_NO_COMPACT} = the same with \`compact: false\`; native = \`new Uint8Array(n)\` in Node, \`new ArrayBuffer(n)\` in XS. Goals are held against the stronger thi.ng configuration on each figure${r.quick ? ' (--quick runs leave thi.ng nc out)' : ''}.`,
     `- MemPool 6.1.x leaks the old block when realloc() has to move it (it calls free() with the block address); the harness uses its realloc() whenever it resizes in place and malloc+copy+free otherwise.`,
-    `- Throughput: each contender in its own Node process; ${s.rounds} rounds, each visiting every trace and, within it, every contender in a new random order; a sample replays the trace for about ${s.sampleMs} ms after ${s.warmMs} ms of warm-up. Median and spread (half the min-max range over the median). Pool resets between replays are not timed. The \`${HARNESS}\` column is the replay loop with a no-op allocator.`,
+    `- Throughput: each contender in its own Node process; ${s.rounds} rounds, each visiting every trace and, within it, every contender in a new random order; a sample replays the trace for about ${s.sampleMs} ms after ${s.warmMs} ms of warm-up. Median and spread (± half the interquartile range, relative to the median). Pool resets between replays are not timed. The \`${HARNESS}\` column is the replay loop with a no-op allocator.`,
     `- Utilization: peak live requested bytes / the smallest pool (8-byte steps, binary search, verified) in which the contender completes the trace; the pool includes every header. The ceiling is what an allocator with 8-byte block headers and 8-byte rounding (mcalloc's and thi.ng's block format) would reach with no fragmentation and no pool header. Native: growth of V8 heap + external memory at the trace's peak after a forced GC (median of ${s.nativeReps}), labelled as process memory.`,
     `- XS: meterUsage.compute of the second replay of each trace in xsnap, minus the same replay with the no-op adapter, divided by the operations. Deterministic: one run.`,
     `- Scaling: the pool holds N free blocks (holes of ${s.holeRange[0]}-${s.holeRange[1]} B, each followed by a used 8-byte block, freed from the top down) and free space at the end; a pair is allocate then free. \`fit\`: request sizes from the holes' range; \`miss\`: larger than every hole, so a list must be walked to the end. Node: ns per pair (median ±spread); XS: compute per pair over ${s.xsPairs} pairs, the no-op harness subtracted.`,

@@ -8,22 +8,19 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { closeXSHost } from '../test/helpers/xs.js';
-import { parseTrace } from '../sim/trace.js';
 import { CONTENDERS, HARNESS, NATIVE, STRATEGIES, THING, THING_NO_COMPACT, type CreateAllocator } from './contenders.js';
 import { snapshot } from './dist.js';
 import { nodeTimings } from './node-timing.js';
-import { compile, type Program } from './program.js';
-import { recordedTraces } from './recorded.js';
 import { renderChart } from './chart.js';
 import { renderDocs, renderResults, type Results } from './report.js';
 import { int, rng } from './rng.js';
 import { summarize } from './stats.js';
-import { adversarialFirstFitTrace, embeddedTrace, randomReallocTrace } from './synthetic.js';
+import { allTraces } from './traces.js';
 import { bundleThing } from './thing-bundle.js';
 import { XS_NATIVE, xsCompute, type XSContender } from './xs-compute.js';
 
@@ -34,10 +31,14 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const files = args.filter((a) => !a.startsWith('--'));
 const settings = quick
-  ? { rounds: 3, sampleMs: 15, warmMs: 60, nativeReps: 3, xsPairs: 256 }
+  ? { rounds: 3, sampleMs: 10, warmMs: 25, nativeReps: 3, xsPairs: 256 }
   : { rounds: 9, sampleMs: 60, warmMs: 250, nativeReps: 7, xsPairs: 1024 };
-/** Operations asked of the simulator per recorded trace. */
-const RECORDED_OPS = 20000;
+/**
+ * --quick leaves out thi.ng's non-default configuration (the slowest contender everywhere), and in XS
+ * the 10,000-hole scaling of the O(n) list strategies (TLSF's is kept: it is a goal).
+ */
+const contenders = quick ? CONTENDERS.filter((c) => c.name !== THING_NO_COMPACT) : CONTENDERS;
+const xsListLimit = quick ? 1000 : Infinity;
 const SCALING_SIZES = [10, 100, 1000, 10000];
 const HOLE_MIN = 16;
 const HOLE_MAX = 256;
@@ -49,13 +50,7 @@ const snap = await snapshot(log);
 const { createAllocator } = (await import(pathToFileURL(snap.library).href)) as { createAllocator: CreateAllocator & ((o: object) => never) };
 
 log('traces');
-const programs: Program[] = [
-  compile('embedded', 'synthetic (seed 1): 160 long-lived small objects, occasionally replaced, and packet buffers (40-1514 B) queued and released in order', embeddedTrace(4000)),
-  compile('random-realloc', 'synthetic (seed 2): log-uniform sizes 8-4096 B, random frees and reallocations (grow and shrink), about 200 live', randomReallocTrace(8000)),
-  compile('adversarial-ff', 'synthetic (seed 3): large holes below small holes, then small long-lived objects interleaved with large transient buffers', adversarialFirstFitTrace(8)),
-  ...recordedTraces(createAllocator, RECORDED_OPS, 60000).map((t) => compile(t.name, t.recorded.source, t.recorded.ops)),
-  ...files.map((f) => compile(basename(f), `file ${f}`, parseTrace(readFileSync(f, 'utf8')))),
-];
+const programs = allTraces(createAllocator, files);
 
 const hr = rng(5);
 const holeSizes = Array.from({ length: 97 }, () => int(hr, HOLE_MIN, HOLE_MAX));
@@ -70,7 +65,7 @@ const scalingContenders = [...STRATEGIES, THING, HARNESS];
 log('Node: utilization, throughput, scaling');
 const node = await nodeTimings(
   {
-    contenders: [...CONTENDERS, { name: HARNESS, spec: { kind: 'harness' }, pooled: false }],
+    contenders: [...contenders, { name: HARNESS, spec: { kind: 'harness' }, pooled: false }],
     library: snap.library,
     programs: programs.map((p) => ({ name: p.name, code: Array.from(p.code), slots: p.slots, peakLiveBytes: p.peakLiveBytes, poolSize: 0 })),
     scalingSizes: SCALING_SIZES,
@@ -111,7 +106,7 @@ const xsContenders: XSContender[] = [
   { name: THING, bundle: { source: thing.source, global: 'thing' }, adapter: 'bench.thingAdapter(thing.MemPool, pool, true)' },
   { name: THING_NO_COMPACT, bundle: { source: thing.source, global: 'thing' }, adapter: 'bench.thingAdapter(thing.MemPool, pool, false)' },
   { name: NATIVE, adapter: XS_NATIVE },
-];
+].filter((c) => contenders.some((x) => x.name === c.name));
 const xs = await xsCompute({
   contenders: xsContenders,
   programs,
@@ -120,12 +115,12 @@ const xs = await xsCompute({
   scalingContenders,
   // MemPool's free() walks the list of used blocks and compaction the free list: setting up 10,000
   // holes is quadratic, about a minute of XS time; its growth is plain from 10 to 1,000.
-  scalingLimit: { [THING]: 1000 },
+  scalingLimit: { [THING]: 1000, ...Object.fromEntries(STRATEGIES.filter((s) => s !== 'tlsf').map((s) => [s, xsListLimit])) },
   scalingPool,
   holeSizes,
   pairSets,
   pairs: settings.xsPairs,
-});
+}, log);
 closeXSHost();
 rmSync(snap.dir, { recursive: true, force: true });
 
@@ -144,7 +139,7 @@ const results: Results = {
   },
   settings: { ...settings, scalingSizes: SCALING_SIZES, holeRange: [HOLE_MIN, HOLE_MAX], pairSets },
   programs,
-  contenders: CONTENDERS.map((c) => c.name),
+  contenders: contenders.map((c) => c.name),
   ...node,
   nativeMemory,
   xs,

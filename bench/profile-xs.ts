@@ -1,0 +1,65 @@
+/**
+ * Where XS compute goes in one allocate+free pair, layer by layer:
+ *   node --import tsx bench/profile-xs.ts [target] [--src DIR]
+ * target: default esp32 (TLSF, interrupt lock, release); --src: a modified copy of src/ to compare.
+ *
+ * Not part of `npm run bench`: a diagnostic for the goals. It bundles src/ for the target exactly as the
+ * device build does (same constants, ES2018, terser) but exports the inner layers too, then meters each
+ * layer in XS on its own: the public methods, the lock, pointer validation, the core, and the strategy's
+ * find/insert/remove. Each figure is per call, the cost of an empty loop of the same length subtracted.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closeXSHost, openXS } from '../test/helpers/xs.js';
+import { bundleSources } from './src-bundle.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
+const srcAt = argv.indexOf('--src');
+const SRC = srcAt >= 0 ? `${resolve(argv[srcAt + 1])}/` : `${ROOT}src/`;
+if (srcAt >= 0) argv.splice(srcAt, 2);
+const N = 2000;
+
+/** Each probe: set-up (not metered), then a loop body run N times (metered). */
+const PROBES: [string, string, string][] = [
+  ['empty loop (subtracted from all)', '', ''],
+  ['public allocate + free', '', 'H.free(H.allocate(S));'],
+  ['public allocate', 'const ps = [];', 'ps.push(H.allocate(S));'],
+  ['lock enter + leave', '', 'L.leave(L.enter());'],
+  ['validatePointer', 'const p = H.allocate(S);', 'P.validatePointer(Pool, p, "free");'],
+  ['core: allocateCore + freeCore', '', 'P.freeCore(Pool, P.allocateCore(Pool, S, 8) - 8);'],
+  ['blockNeed', '', 'P.blockNeed(Pool, S);'],
+  ['strategy find', 'const need = P.blockNeed(Pool, S);', 'Pool.s.find(Pool.m, need);'],
+  ['strategy remove + insert', 'const b = Pool.s.find(Pool.m, 4096); const sz = Pool.m[(b >> 2) + 1];', 'Pool.s.remove(Pool.m, b, sz); Pool.s.insert(Pool.m, b, sz);'],
+];
+
+const targetName = argv[0] ?? 'esp32';
+const source = await bundleSources(SRC, targetName, [
+  `export { createAllocator } from './index.js';`,
+  `export { allocateCore, blockNeed, freeCore } from './core.js';`,
+  `export { validatePointer } from './diagnostics.js';`,
+]);
+const s = await openXS();
+try {
+  await s.load(source, 'P');
+  const rows: [string, number][] = [];
+  let empty = 0;
+  for (const [name, setup, body] of PROBES) {
+    // A pool with some history: 40 blocks of mixed sizes, every other one freed.
+    await s.run(`
+      const H = P.createAllocator({ poolSize: 1 << 20 });
+      const keep = [];
+      for (let i = 0; i < 40; i++) keep.push(H.allocate(16 + ((i * 37) % 200)));
+      for (let i = 0; i < 40; i += 2) H.free(keep[i]);
+      globalThis.H = H; globalThis.Pool = H.P; globalThis.L = H.L; globalThis.S = 100;
+      globalThis.run = function () { ${setup} for (let i = 0; i < ${N}; i++) { ${body} } };`);
+    const r = await s.run(`run();`);
+    if (name.startsWith('empty')) empty = r.compute;
+    rows.push([name, (r.compute - empty) / N]);
+  }
+  console.log(`XS compute per call, ${targetName}, ${SRC} (${N} calls each, 100-byte requests, empty loop subtracted)`);
+  for (const [name, v] of rows) console.log(`${name.padEnd(36)} ${v.toFixed(1).padStart(8)}`);
+} finally {
+  await s.close();
+  closeXSHost();
+}

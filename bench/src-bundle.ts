@@ -1,0 +1,55 @@
+/**
+ * Bundles a source tree (src/ or a modified copy of it) for a device target the way rollup.config.mjs
+ * does (the target's constants, ES2018, terser), with a chosen list of exports, so that diagnostics can
+ * meter inner layers in XS and compare a proposed change against the shipped code.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import { rollup, type Plugin } from 'rollup';
+import ts from 'typescript';
+import { buildConstants, loadTargets } from '../build/targets.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ENTRY = '\0src-bundle-entry';
+
+type Factory = (options: Record<string, unknown>) => Plugin;
+const callable = <F>(m: F | { default: F }): F => (typeof m === 'function' ? (m as F) : (m as { default: F }).default);
+const replacePlugin = callable(replace as unknown as Factory | { default: Factory });
+const terserPlugin = callable(terser as unknown as Factory | { default: Factory });
+
+function sources(SRC: string, exports: readonly string[]): Plugin {
+  return {
+    name: 'profile-sources',
+    resolveId(id, importer) {
+      if (id === ENTRY) return ENTRY;
+      if (id.startsWith('./') || id.startsWith('../')) {
+        const base = new URL(id, importer === ENTRY ? `file://${SRC}` : `file://${importer}`).pathname;
+        const tsPath = base.replace(/\.js$/, '.ts');
+        return existsSync(tsPath) ? tsPath : base;
+      }
+      return null;
+    },
+    load: (id) => (id === ENTRY ? exports.join('\n') : null),
+    transform(code, id) {
+      if (!id.endsWith('.ts')) return null;
+      const out = ts.transpileModule(code, { fileName: id, compilerOptions: { target: ts.ScriptTarget.ES2018, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true } });
+      return { code: out.outputText, map: null };
+    },
+  };
+}
+
+/** `exports`: export lines relative to src/, e.g. `export { createAllocator } from './index.js';`. */
+export async function bundleSources(SRC: string, targetName: string, exports: readonly string[]): Promise<string> {
+  const target = loadTargets(`${ROOT}targets`).find((t: { name: string }) => t.name === targetName);
+  if (!target) throw new Error(`no target ${targetName}`);
+  const build = await rollup({ input: ENTRY, plugins: [sources(SRC, exports), replacePlugin({ preventAssignment: true, values: buildConstants(target) })] });
+  const { output } = await build.generate({
+    format: 'es',
+    plugins: [terserPlugin({ ecma: 2018, module: true, compress: { passes: 3, ecma: 2018 }, format: { comments: false, ecma: 2018 } })],
+  });
+  await build.close();
+  return output[0].code;
+}
+

@@ -1,0 +1,42 @@
+/**
+ * Every trace of a run, compiled: the seeded synthetic ones, two recorded by the simulator's CLI, the
+ * device traces committed under sim/traces, and any files named on the command line.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseTrace } from '../sim/trace.js';
+import { compile, type Program } from './program.js';
+import { recordedTraces, type Create } from './recorded.js';
+import { adversarialFirstFitTrace, embeddedTrace, randomReallocTrace } from './synthetic.js';
+
+/** Operations asked of the simulator per recorded trace. */
+const RECORDED_OPS = 20000;
+
+/**
+ * The representative device traces the simulator's author recorded (sim/traces/<target>.trace, one per
+ * shipped target); sim.trace is left out, being a shorter run of the sim-steady workload recorded above.
+ */
+function deviceTraces(): Program[] {
+  const dir = 'sim/traces';
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.trace') && f !== 'sim.trace')
+    .sort()
+    .map((f) => {
+      const text = readFileSync(join(dir, f), 'utf8');
+      const note = /^#\s*(.*)$/m.exec(text)?.[1] ?? '';
+      return compile(f.replace(/\.trace$/, ''), `${dir}/${f}: ${note}`, parseTrace(text));
+    });
+}
+
+/** Run from the package root. `create` records the fallback trace when the simulator cannot run. */
+export function allTraces(create: Create, files: readonly string[]): Program[] {
+  return [
+    compile('embedded', 'synthetic (seed 1): 160 long-lived small objects, occasionally replaced, and packet buffers (40-1514 B) queued and released in order', embeddedTrace(4000)),
+    compile('random-realloc', 'synthetic (seed 2): log-uniform sizes 8-4096 B, random frees and reallocations (grow and shrink), about 200 live', randomReallocTrace(8000)),
+    compile('adversarial-ff', 'synthetic (seed 3): large holes below small holes, then small long-lived objects interleaved with large transient buffers', adversarialFirstFitTrace(8)),
+    ...recordedTraces(create, RECORDED_OPS, 60000).map((t) => compile(t.name, t.recorded.source, t.recorded.ops)),
+    ...deviceTraces(),
+    ...files.map((f) => compile(basename(f), `file ${f}`, parseTrace(readFileSync(f, 'utf8')))),
+  ];
+}
