@@ -15,7 +15,7 @@ import { H_LOCK } from '../pool.js';
 import type { Lock } from './lock.js';
 
 /** Polls of the lock word before sleeping. */
-const SPIN = 1024;
+const SPIN = 128;
 const WAIT_MS = 50;
 /** A lock held this long (about a minute of timed-out waits) is a dead holder, not contention. */
 const MAX_TIMEOUTS = 1200;
