@@ -1,9 +1,9 @@
 /** Starts a Worker on a TypeScript module (through boot.mjs); the module reads its data from `workerData.data`. */
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 
-export function startWorker(entry: URL, data: unknown): Worker {
+export function startWorker(entry: URL, data: unknown, transferList: Transferable[] = []): Worker {
   // execArgv []: boot.mjs registers tsx itself; an inherited --import=tsx would load it twice.
-  return new Worker(new URL('./boot.mjs', import.meta.url), { workerData: { entry: entry.href, data }, execArgv: [] });
+  return new Worker(new URL('./boot.mjs', import.meta.url), { workerData: { entry: entry.href, data }, execArgv: [], transferList });
 }
 
 /** Resolves with the worker's one message, rejects if it fails or exits without one. */
