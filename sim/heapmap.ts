@@ -2,6 +2,7 @@
  * The heap map: the pool drawn as rows of characters, each standing for an equal slice of the pool.
  *
  *   H  pool header (and free-structure roots)     #  used     .  free     +  used and free
+ *   ?  not reached: the block walk stopped at a corrupted block
  *
  * Drawn from Allocator.blocks(), a snapshot taken under the lock.
  */
@@ -24,8 +25,10 @@ export function heapMap(heap: Allocator, options: HeapMapOptions = {}): string[]
   const used = new Float64Array(cells);
   const free = new Float64Array(cells);
   let heapStart = -1;
+  let reached = 0;
   for (const b of heap.blocks()) {
     if (heapStart < 0) heapStart = b.offset;
+    reached = b.offset + b.size;
     const into = b.used ? used : free;
     for (let at = b.offset, end = b.offset + b.size; at < end; ) {
       const c = Math.floor(at / cell);
@@ -45,6 +48,7 @@ export function heapMap(heap: Allocator, options: HeapMapOptions = {}): string[]
       else if (used[i] > 0 && free[i] > 0) line += '+';
       else if (used[i] > 0) line += '#';
       else if (free[i] > 0) line += '.';
+      else if (start >= reached && start < pool - 8) line += '?';
       else line += ' '; // the end sentinel
     }
     lines.push(`${(r * width * cell).toString(16).padStart(digits, '0')} ${line}`);
@@ -56,5 +60,5 @@ export function heapMap(heap: Allocator, options: HeapMapOptions = {}): string[]
 export function heapMapLegend(heap: Allocator, options: HeapMapOptions = {}): string {
   const cells = (options.width ?? 64) * (options.rows ?? 8);
   const cell = Math.max(8, Math.ceil(heap.poolSize / cells / 8) * 8);
-  return `one character = ${cell} bytes   # used   . free   + both   H header`;
+  return `one character = ${cell} bytes   # used   . free   + both   H header   ? not reached`;
 }
