@@ -161,10 +161,11 @@ export class PoolAllocator implements Allocator {
     let p: number;
     try {
       p = allocateCore(P, size, align);
+      // Traced under the lock: a handler that runs when it is released may reuse these offsets.
+      if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('a', p, p, size);
     } finally {
       this.L.leave(token);
     }
-    if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('a', p, p, size);
     return p;
   }
 
@@ -189,10 +190,10 @@ export class PoolAllocator implements Allocator {
     let p: number;
     try {
       p = reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size);
+      if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('r', ptr, p, size);
     } finally {
       this.L.leave(token);
     }
-    if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('r', ptr, p, size);
     return p;
   }
 
@@ -202,10 +203,10 @@ export class PoolAllocator implements Allocator {
     const token = this.L.enter();
     try {
       freeCore(P, validatePointer(P, ptr, 'free'));
+      if (BUILD_TRACE && this.T !== null) this.T.op('f', ptr, 0, 0);
     } finally {
       this.L.leave(token);
     }
-    if (BUILD_TRACE && this.T !== null) this.T.op('f', ptr, 0, 0);
   }
 
   usableSize(ptr: number): number {

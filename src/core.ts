@@ -12,25 +12,12 @@
  *
  * Sizes here are block sizes (header included); `need` is a request converted by blockNeed().
  */
-import { BUILD_DEBUG, BUILD_PREEMPT } from './build.js';
+import { BUILD_DEBUG } from './build.js';
+import { preempt } from './preempt.js';
 import {
   CANARY_BYTE, FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_PEAK_USED, H_USED_BLOCKS,
   H_USED_BYTES, MIN_BLOCK, OVERHEAD, POISON_BYTE, PREV_FREE, USED, checkWord, type Pool,
 } from './pool.js';
-
-let preemptHook: (() => void) | null = null;
-
-/**
- * Simulator builds only: called at points inside the core where a real interrupt could arrive, with
- * the pool in the middle of an update. Device bundles are built without these points.
- */
-export function setPreemptHook(hook: (() => void) | null): void {
-  preemptHook = hook;
-}
-
-function preempt(): void {
-  if (BUILD_PREEMPT && preemptHook !== null) preemptHook();
-}
 
 /** Debug blocks add 8 bytes: canary bytes after the request, and the requested size in the last word. */
 export function blockNeed(P: Pool, size: number): number {

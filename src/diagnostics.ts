@@ -150,12 +150,14 @@ export function poolStats(P: Pool): AllocatorStats {
   const m = P.m;
   const heapSize = m[H_HEAP_END] - m[H_HEAP_START];
   let freeBlocks = 0, largest = 0;
+  // A free structure damaged into a cycle must not hang stats(): no pool holds more free blocks.
+  const most = heapSize / MIN_BLOCK;
   P.s.forEach(m, (b) => {
-    freeBlocks++;
     const size = m[(b >> 2) + 1];
     if (size > largest) largest = size;
-    return true;
+    return ++freeBlocks <= most;
   });
+  if (freeBlocks > most) corrupted(m[H_HEAP_START], BUILD_MESSAGES && 'the free structure loops');
   const freeBytes = heapSize - m[H_USED_BYTES];
   const debugExtra = BUILD_DEBUG !== 0 && P.debug ? 8 : 0;
   return {

@@ -11,7 +11,7 @@ import type { Allocator, AllocatorOptions } from './types.js';
 export { AllocatorError } from './errors.js';
 export type { AllocatorErrorCode } from './errors.js';
 export type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, InterruptMask, LockName, StrategyName } from './types.js';
-export { setPreemptHook } from './core.js';
+export { setPreemptHook } from './preempt.js';
 
 export function createAllocator(options: AllocatorOptions = {}): Allocator {
   return new PoolAllocator(options);

@@ -121,7 +121,9 @@ export function formatPool(m: Int32Array, s: FreeStructure, poolSize: number, de
   const start = headerBytes(s, poolSize);
   const end = (poolSize & ~7) - OVERHEAD;
   if (end - start < MIN_BLOCK) return false;
+  const lock = m[H_LOCK]; // reset() formats while holding the atomics lock: keep it held
   m.fill(0, 0, start >> 2);
+  m[H_LOCK] = lock;
   m[H_MAGIC] = MAGIC;
   m[H_VERSION] = VERSION;
   m[H_POOL_SIZE] = poolSize;

@@ -48,3 +48,16 @@ test('release pools expose the rounded usable size', (t) => {
   t.is(heap.usableSize(heap.allocate(13)), 16);
   t.is(heap.usableSize(heap.allocate(0)), 8);
 });
+
+test('stats() on a free list damaged into a cycle throws instead of looping', (t) => {
+  const heap = createAllocator({ poolSize: 4096, strategy: 'first-fit' });
+  const a = heap.allocate(64);
+  heap.allocate(64);
+  heap.free(a);
+  // Two free blocks now: a's and the tail. Point the tail's next link back at a's block.
+  const words = new Int32Array(heap.buffer);
+  const tail = [...heap.blocks()].filter((b) => !b.used).pop()!.offset;
+  words[tail >> 2] = a - 8;
+  t.is(t.throws(() => heap.stats(), { instanceOf: AllocatorError })!.code, 'HEAP_CORRUPTED');
+  t.is(t.throws(() => heap.check(), { instanceOf: AllocatorError })!.code, 'HEAP_CORRUPTED');
+});

@@ -10,6 +10,7 @@
  */
 import { BUILD_MESSAGES } from '../build.js';
 import { H_LIST_HEAD, H_ROVER, FLAG_MASK, type FreeStructure } from '../pool.js';
+import { preempt } from '../preempt.js';
 
 function link(m: Int32Array, prev: number, b: number, next: number): void {
   m[b >> 2] = next;
@@ -23,6 +24,7 @@ export function listInsert(m: Int32Array, b: number): void {
   let prev = 0;
   let cur = m[H_LIST_HEAD];
   while (cur !== 0 && cur < b) {
+    preempt();
     prev = cur;
     cur = m[cur >> 2];
   }

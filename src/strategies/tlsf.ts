@@ -17,6 +17,7 @@
  */
 import { BUILD_MESSAGES } from '../build.js';
 import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, type FreeStructure } from '../pool.js';
+import { preempt } from '../preempt.js';
 
 const SL_LOG2 = 4;
 const SL_COUNT = 1 << SL_LOG2;
@@ -84,6 +85,7 @@ function find(m: Int32Array, size: number): number {
   }
   let b = m[headIndex(m, flOf(size), slOf(size))];
   for (let i = 0; b !== 0 && i < FALLBACK_SCAN; i++, b = m[b >> 2]) {
+    preempt();
     if (m[(b >> 2) + 1] >= size) return b;
   }
   return 0;
