@@ -19,7 +19,7 @@ const COLORS: Record<string, string> = {
 
 const W = 1200;
 const PANEL_W = 380;
-const PANEL_H = 250;
+const PANEL_H = 270;
 const TOP = 70;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -77,7 +77,7 @@ interface BarSpec {
 
 function bars(x: number, y: number, spec: BarSpec): string {
   const top = y + 28;
-  const bottom = y + PANEL_H - 30;
+  const bottom = y + PANEL_H - 50; // room for the slanted trace names
   const values = spec.groups.flatMap((g) => spec.series.map((s) => spec.value(g, s) ?? 0));
   const s = scale(values, top, bottom, spec.log, spec.fixed);
   const out = frame(x, y, spec.title, s, spec.fmt);
@@ -95,7 +95,8 @@ function bars(x: number, y: number, spec: BarSpec): string {
       const by = s.at(v);
       out.push(`<rect x="${bx.toFixed(1)}" y="${by.toFixed(1)}" width="${Math.max(1, barW - 1).toFixed(1)}" height="${(bottom - by).toFixed(1)}" fill="${COLORS[name]}"><title>${esc(`${name}, ${g}: ${spec.fmt(v)}`)}</title></rect>`);
     });
-    out.push(text(gx + (groupW - 10) / 2, bottom + 14, g, 'text-anchor="middle" font-size="10"'));
+    const lx = gx + (groupW - 10) / 2;
+    out.push(text(lx, bottom + 12, g, `text-anchor="end" font-size="10" transform="rotate(-30 ${lx.toFixed(1)} ${(bottom + 12).toFixed(1)})"`));
   });
   return out.join('\n');
 }

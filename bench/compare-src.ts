@@ -1,8 +1,11 @@
 /**
  * Compares a modified copy of src/ with src/ on the benchmark's traces, for allocator proposals:
  *   node --import tsx bench/compare-src.ts --src DIR [--target esp32] [--strategy tlsf]
- * XS compute per operation (the target's bundle built from each tree, the harness subtracted) and
- * utilization (smallest completing pool, Node), side by side. Not part of `npm run bench`.
+ * XS compute per operation (the target's bundle built from each tree, the harness subtracted),
+ * utilization (smallest completing pool, Node) and Node throughput (both trees in this one process,
+ * interleaved, median of 7 samples: a rough guide; `npm run bench` is the measurement), side by side.
+ * The copy needs a package.json with "type": "module" beside its src/ (tsx would load it as CommonJS).
+ * Not part of `npm run bench`.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,6 +13,10 @@ import { closeXSHost } from '../test/helpers/xs.js';
 import type { CreateAllocator, Strategy } from './contenders.js';
 import { bundleSources } from './src-bundle.js';
 import { allTraces } from './traces.js';
+import { makeAdapter } from './contenders.js';
+import { replay } from './harness.mjs';
+import type { Program } from './program.js';
+import { summarize } from './stats.js';
 import { minimalPool } from './utilization.js';
 import { xsCompute } from './xs-compute.js';
 
@@ -45,8 +52,28 @@ const xs = await xsCompute(
 );
 closeXSHost();
 
+/** Median ops/s of each tree on `p`: 7 rounds of about 100 ms each, the trees alternating. */
+function throughput(p: Program): number[] {
+  const pool = Math.ceil((8 * p.peakLiveBytes + 65536) / 4096) * 4096;
+  const adapters = creators.map((create) => makeAdapter({ kind: 'mcalloc', strategy }, pool, create)!);
+  const samples: number[][] = adapters.map(() => []);
+  for (let round = 0; round < 8; round++) {
+    adapters.forEach((A, i) => {
+      let ops = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < 100) {
+        A.reset();
+        replay(A, p.code, new Array(p.slots).fill(0));
+        ops += p.operations;
+      }
+      if (round > 0) samples[i].push(ops / ((performance.now() - t0) / 1000)); // round 0 warms up
+    });
+  }
+  return samples.map((v) => summarize(v).median);
+}
+
 console.log(`target ${target}, strategy ${strategy}: src/ vs ${trees.candidate}`);
-console.log(['trace'.padEnd(16), 'XS/op src', 'XS/op cand', 'util src', 'util cand'].join('  '));
+console.log(['trace'.padEnd(16), 'XS/op src', 'XS/op cand', 'util src', 'util cand', 'Mops/s src', 'Mops/s cand'].join('  '));
 for (const p of programs) {
   const row = xs.perOp.get(p.name)!;
   const util = creators.map((create) => {
@@ -54,5 +81,6 @@ for (const p of programs) {
     return pool === null ? 'none' : (p.peakLiveBytes / pool).toFixed(3);
   });
   const f = (v: number | null | undefined) => (v == null ? 'fail' : v.toFixed(0));
-  console.log([p.name.padEnd(16), f(row.get('src')).padStart(9), f(row.get('candidate')).padStart(10), util[0].padStart(8), util[1].padStart(9)].join('  '));
+  const [a, b] = throughput(p).map((x) => (x / 1e6).toFixed(2));
+  console.log([p.name.padEnd(16), f(row.get('src')).padStart(9), f(row.get('candidate')).padStart(10), util[0].padStart(8), util[1].padStart(9), a.padStart(10), b.padStart(11)].join('  '));
 }

@@ -68,9 +68,21 @@ export function checkGoals(r: Results): GoalCheck[] {
     figures: `${best.name}: ${perTrace.map((x) => `${x.t} ${f2(x.u ?? NaN)} vs ${f2(x.thing ?? NaN)}`).join(', ')}`,
     met: beats,
   });
+  // The other reading of "best strategy": the best mcalloc strategy on each trace.
+  const perTraceBest = traces.map((t) => {
+    const u = Math.max(...STRATEGIES.map((s) => utilizationOf(r, t, s) ?? 0));
+    const thing = bestThing(THINGS.map((n) => utilizationOf(r, t, n)), true);
+    return { t, u, thing, name: STRATEGIES.find((s) => utilizationOf(r, t, s) === u)! };
+  });
+  out.push({
+    goal: '(same, reading "best" per trace: the best strategy on each trace)',
+    figures: perTraceBest.map((x) => `${x.t} ${x.name} ${f2(x.u)} vs ${f2(x.thing ?? NaN)}`).join(', '),
+    met: perTraceBest.every((x) => x.thing === null || x.u >= x.thing),
+  });
+  const ceiling = geomean(r.programs.map((p) => p.ceiling));
   out.push({
     goal: "Best strategy's utilization >= 0.90 (geometric mean)",
-    figures: `${best.name}: ${f2(best.geomean)}`,
+    figures: `${best.name}: ${f2(best.geomean)}; per-trace best: ${f2(geomean(perTraceBest.map((x) => x.u)))}; ceiling of the 8-byte block header alone: ${f2(ceiling)}`,
     met: best.geomean >= 0.9,
   });
 

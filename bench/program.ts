@@ -21,6 +21,8 @@ export interface Program {
   /** Index of the operation after which live requested bytes peak (for the native memory probe). */
   peakAt: number;
   maxSize: number;
+  /** Most blocks live at once: list allocators (thi.ng's, mcalloc's lists) walk lists about this long. */
+  peakLiveBlocks: number;
   /**
    * Utilization with per-block overhead only (no fragmentation, no pool header): peak live bytes over the
    * peak of live block sizes, a block being the request plus an 8-byte header rounded up to 8, at least
@@ -42,6 +44,7 @@ export function compile(name: string, source: string, ops: readonly TraceOp[]): 
   let peakAt = 0;
   let blocks = 0;
   let peakBlocks = 0;
+  let peakLiveBlocks = 0;
   ops.forEach((o, i) => {
     let slot = slotOf.get(o.id);
     if (slot === undefined) {
@@ -64,11 +67,12 @@ export function compile(name: string, source: string, ops: readonly TraceOp[]): 
       sizes.set(o.id, o.size);
     }
     peakBlocks = Math.max(peakBlocks, blocks);
+    peakLiveBlocks = Math.max(peakLiveBlocks, sizes.size);
     if (live > peak) {
       peak = live;
       peakAt = i;
     }
   });
   const profile = traceProfile(ops);
-  return { name, source, code, slots, operations: ops.length, peakLiveBytes: profile.peakLiveBytes, peakAt, maxSize: profile.maxSize, ceiling: profile.peakLiveBytes / peakBlocks };
+  return { name, source, code, slots, operations: ops.length, peakLiveBytes: profile.peakLiveBytes, peakAt, maxSize: profile.maxSize, peakLiveBlocks, ceiling: profile.peakLiveBytes / peakBlocks };
 }

@@ -55,8 +55,8 @@ function table(header: string[], rows: string[][]): string {
 
 function traces(r: Results): string {
   return table(
-    ['trace', 'operations', 'peak live', 'largest request', 'timing pool', 'source'],
-    r.programs.map((p) => [p.name, int(p.operations), `${int(p.peakLiveBytes)} B`, `${int(p.maxSize)} B`, kib(r.timingPools.get(p.name)!), p.source]),
+    ['trace', 'operations', 'peak live', 'most live blocks', 'largest request', 'timing pool', 'source'],
+    r.programs.map((p) => [p.name, int(p.operations), `${int(p.peakLiveBytes)} B`, int(p.peakLiveBlocks), `${int(p.maxSize)} B`, kib(r.timingPools.get(p.name)!), p.source]),
   );
 }
 
@@ -199,7 +199,7 @@ export function renderDocs(r: Results): string {
     '',
     '```sh',
     'npm run bench              # full run (a few minutes): builds if needed, writes bench/results.md and bench/results.svg',
-    'npm run bench -- --quick   # fewer, shorter samples: under a minute once built',
+    'npm run bench -- --quick   # fewer, shorter samples, under a minute once built; written to the temp directory',
     'npm run bench -- my.rep    # also replay trace files (a ID SIZE / f ID / r ID SIZE; malloc-lab .rep headers skipped)',
     '```',
     '',

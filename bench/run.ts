@@ -2,11 +2,12 @@
  * npm run bench [-- --quick] [TRACE_FILE ...]
  *
  * Measures every mcalloc strategy against @thi.ng/malloc and native allocation on seeded synthetic
- * traces, a recorded trace and any trace files given (`a ID SIZE` / `f ID` / `r ID SIZE`, .rep headers
- * skipped), and writes bench/results.md, bench/results.svg and docs/bench.md. --quick: fewer and shorter
- * samples (same traces, same XS figures, which are deterministic).
+ * traces, traces recorded by the simulator and any trace files given (`a ID SIZE` / `f ID` / `r ID SIZE`,
+ * .rep headers skipped), and writes bench/results.md, bench/results.svg and docs/bench.md.
+ * --quick: fewer and shorter samples, without thi.ng's non-default configuration; written to the temp
+ * directory (printed), so that it never replaces the committed results of a full run.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,6 +18,7 @@ import { CONTENDERS, HARNESS, NATIVE, STRATEGIES, THING, THING_NO_COMPACT, type 
 import { snapshot } from './dist.js';
 import { nodeTimings } from './node-timing.js';
 import { renderChart } from './chart.js';
+import { checkGoals } from './goals.js';
 import { renderDocs, renderResults, type Results } from './report.js';
 import { int, rng } from './rng.js';
 import { summarize } from './stats.js';
@@ -146,7 +148,15 @@ const results: Results = {
   bundles: { targets: snap.sizes, thing: { raw: thing.raw, gzip: thing.gzip } },
   seconds: (Date.now() - started) / 1000,
 };
-writeFileSync('bench/results.md', renderResults(results));
-writeFileSync('bench/results.svg', renderChart(results));
-writeFileSync('docs/bench.md', renderDocs(results));
-log(`wrote bench/results.md, bench/results.svg, docs/bench.md in ${results.seconds.toFixed(0)} s`);
+// A --quick run must not overwrite the committed results of a full run: it writes to the temp dir.
+const out = quick ? join(os.tmpdir(), 'mcalloc-bench-quick') : 'bench';
+mkdirSync(out, { recursive: true });
+const written = [join(out, 'results.md'), join(out, 'results.svg')];
+writeFileSync(written[0], renderResults(results));
+writeFileSync(written[1], renderChart(results));
+if (!quick) {
+  writeFileSync('docs/bench.md', renderDocs(results));
+  written.push('docs/bench.md');
+}
+for (const g of checkGoals(results)) log(`${g.met ? 'met    ' : 'MISSED '} ${g.goal}: ${g.figures}`);
+log(`wrote ${written.join(', ')} in ${results.seconds.toFixed(0)} s`);
