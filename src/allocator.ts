@@ -131,8 +131,11 @@ export class PoolAllocator implements Allocator {
   }
 
   private pool(): Pool {
-    if (this.P === null) throw new AllocatorError('DESTROYED', BUILD_MESSAGES && 'this allocator was destroyed');
-    return this.P;
+    return this.P === null ? this.destroyed() : this.P;
+  }
+
+  private destroyed(): never {
+    throw new AllocatorError('DESTROYED', BUILD_MESSAGES && 'this allocator was destroyed');
   }
 
   private format(): void {
@@ -148,8 +151,10 @@ export class PoolAllocator implements Allocator {
   }
 
   allocate(size: number, alignment?: number): number {
-    const P = this.pool();
-    checkSize(size, this.poolSize, 'allocate');
+    const P = this.P;
+    if (P === null) return this.destroyed();
+    // (size >>> 0) === size: a number, an integer, not negative; checkSize says which it is not.
+    if ((size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'allocate');
     let align = this.alignment;
     if (alignment !== undefined) {
       if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) {
@@ -183,8 +188,9 @@ export class PoolAllocator implements Allocator {
   }
 
   reallocate(ptr: number, size: number): number {
-    const P = this.pool();
-    checkSize(size, this.poolSize, 'reallocate');
+    const P = this.P;
+    if (P === null) return this.destroyed();
+    if ((size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'reallocate');
     if (ptr === 0) return this.allocate(size);
     const token = this.L.enter();
     let p: number;
@@ -198,7 +204,8 @@ export class PoolAllocator implements Allocator {
   }
 
   free(ptr: number): void {
-    const P = this.pool();
+    const P = this.P;
+    if (P === null) return this.destroyed();
     if (ptr === 0) return;
     const token = this.L.enter();
     try {

@@ -17,12 +17,12 @@ import type { AllocatorStats, BlockInfo } from './types.js';
  */
 export function validatePointer(P: Pool, p: unknown, what: string): number {
   const m = P.m;
-  if (typeof p !== 'number' || !Number.isInteger(p)) {
-    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: pointer must be an integer offset (got ${describe(p)})`);
-  }
-  const b = p - OVERHEAD;
-  if ((p & 7) !== 0 || b < m[H_HEAP_START] || b >= m[H_HEAP_END]) {
-    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not a pointer of this pool (out of range or misaligned)`, p);
+  const b = (p as number) - OVERHEAD;
+  // (p >>> 0) === p: a number, an integer, not negative. One test for the common case; the reason on failure.
+  if (((p as number) >>> 0) !== p || (b & 7) !== 0 || b < m[H_HEAP_START] || b >= m[H_HEAP_END]) {
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && (typeof p === 'number' && Number.isInteger(p)
+      ? `${what}: ${p} is not a pointer of this pool (out of range or misaligned)`
+      : `${what}: pointer must be an integer offset (got ${describe(p)})`), typeof p === 'number' ? p : undefined);
   }
   if (BUILD_DEBUG !== 0 && P.debug) {
     // Exact: walk to the block that holds b.
@@ -33,21 +33,19 @@ export function validatePointer(P: Pool, p: unknown, what: string): number {
       if (size === 0 || x + size > b) break;
     }
     const used = (m[(x >> 2) + 1] & USED) !== 0;
-    if (!used) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} lies in free memory (already freed)`, p);
-    if (x !== b) throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} points inside the block at ${x + OVERHEAD}`, p);
+    if (!used) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} lies in free memory (already freed)`, b + OVERHEAD);
+    if (x !== b) throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} points inside the block at ${x + OVERHEAD}`, b + OVERHEAD);
     const bad = canaryProblem(P, b);
     if (bad) throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `${what}: block at ${b}: ${bad}`, b);
     return b;
   }
   const h = m[(b >> 2) + 1];
   const size = h & ~FLAG_MASK;
-  const plausible = size >= MIN_BLOCK && b + size <= m[H_HEAP_END];
-  if (!(h & USED)) {
-    if (plausible) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p);
-    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, p);
-  }
-  if (m[b >> 2] !== checkWord(m, b) || !plausible) {
-    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, p);
+  if ((h & USED) === 0 || m[b >> 2] !== checkWord(m, b) || size < MIN_BLOCK || b + size > m[H_HEAP_END]) {
+    // A freed block keeps a plausible free header (also when it was merged away): call that a double free.
+    const plausible = size >= MIN_BLOCK && b + size <= m[H_HEAP_END];
+    if ((h & USED) === 0 && plausible) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, b + OVERHEAD);
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, b + OVERHEAD);
   }
   return b;
 }

@@ -28,7 +28,7 @@
 import type { StrategyName } from './types.js';
 
 export const MAGIC = 0x4d43414c; // 'MCAL'
-export const VERSION = 1;
+export const VERSION = 2;
 
 // Header word indices.
 export const H_MAGIC = 0;

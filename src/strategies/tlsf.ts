@@ -8,12 +8,20 @@
  *   slBitmap[fl]  [ 16 bits ]        bit sl set <=> heads[fl][sl] != 0
  *   heads[fl][sl] -> [ free ] <-> [ free ] -> 0     (links at b+0 / b+8, as in pool.ts)
  *
+ *   roots, from H_ROOTS, 17 words per first-level class (so a bucket's index needs no header read):
+ *   [ slBitmap[0] heads[0][0..15] ][ slBitmap[1] heads[1][0..15] ] ...
+ *
  *   size < 128:  fl = 0, sl = size / 8                      (exact classes of 8 bytes)
  *   size >= 128: fl = log2(size) - 6, sl = the next 4 bits below the top bit
  *
- * find() rounds the request up to the next class boundary so that any block in the bucket it picks
- * is large enough (two bit scans, Math.clz32). When that fails it looks at no more than FALLBACK_SCAN
- * blocks of the request's own bucket, which keeps the bound constant and rescues exact fits.
+ * find() first looks at no more than FALLBACK_SCAN blocks of the request's own bucket (all within 1/16
+ * of the request): a close fit keeps larger blocks whole for larger requests. Failing that it rounds the
+ * request up to the next class boundary, so that any block in the bucket it picks is large enough (two
+ * bit scans, Math.clz32). Either way the bound stays constant.
+ *
+ * XS interprets, and meters every call and typed-array access: insert() and remove() compute the
+ * bucket inline, and replace() relinks in place when a split or merge leaves a block in its bucket
+ * (the common case for the large free block at the end of the pool).
  */
 import { BUILD_MESSAGES } from '../build.js';
 import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, type FreeStructure } from '../pool.js';
@@ -21,6 +29,7 @@ import { preempt } from '../preempt.js';
 
 const SL_LOG2 = 4;
 const SL_COUNT = 1 << SL_LOG2;
+const ROW = SL_COUNT + 1;
 const SMALL_LOG2 = SL_LOG2 + 3;
 const SMALL = 1 << SMALL_LOG2;
 const FALLBACK_SCAN = 4;
@@ -37,21 +46,28 @@ function ctz(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
-/** Word index of heads[fl][sl]. */
-function headIndex(m: Int32Array, fl: number, sl: number): number {
-  return H_ROOTS + m[H_FL_COUNT] + fl * SL_COUNT + sl;
+/** Word index of heads[fl][sl] for a block of `size` bytes. */
+function bucketOf(size: number): number {
+  if (size < SMALL) return H_ROOTS + 1 + (size >>> 3);
+  const top = 31 - Math.clz32(size);
+  return H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((size >>> (top - SL_LOG2)) ^ SL_COUNT);
 }
 
 function insert(m: Int32Array, b: number, size: number): void {
-  const fl = flOf(size);
-  const sl = slOf(size);
-  const h = headIndex(m, fl, sl);
-  const head = m[h];
+  let fl = 0;
+  let sl = size >>> 3;
+  if (size >= SMALL) {
+    const top = 31 - Math.clz32(size);
+    fl = top - SMALL_LOG2 + 1;
+    sl = (size >>> (top - SL_LOG2)) ^ SL_COUNT;
+  }
+  const row = H_ROOTS + fl * ROW;
+  const head = m[row + 1 + sl];
   m[b >> 2] = head;
   m[(b >> 2) + 2] = 0;
   if (head !== 0) m[(head >> 2) + 2] = b;
-  m[h] = b;
-  m[H_ROOTS + fl] |= 1 << sl;
+  m[row + 1 + sl] = b;
+  m[row] |= 1 << sl;
   m[H_FL_BITMAP] |= 1 << fl;
 }
 
@@ -63,54 +79,69 @@ function remove(m: Int32Array, b: number, size: number): void {
     m[prev >> 2] = next;
     return;
   }
-  const fl = flOf(size);
-  const sl = slOf(size);
-  m[headIndex(m, fl, sl)] = next;
-  if (next === 0 && (m[H_ROOTS + fl] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
+  let fl = 0;
+  let sl = size >>> 3;
+  if (size >= SMALL) {
+    const top = 31 - Math.clz32(size);
+    fl = top - SMALL_LOG2 + 1;
+    sl = (size >>> (top - SL_LOG2)) ^ SL_COUNT;
+  }
+  const row = H_ROOTS + fl * ROW;
+  m[row + 1 + sl] = next;
+  if (next === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
+}
+
+function replace(m: Int32Array, old: number, oldSize: number, b: number, size: number): void {
+  const bucket = bucketOf(size);
+  if (bucket !== bucketOf(oldSize)) {
+    remove(m, old, oldSize);
+    insert(m, b, size);
+  } else if (old !== b) {
+    const next = m[old >> 2];
+    const prev = m[(old >> 2) + 2];
+    m[b >> 2] = next;
+    m[(b >> 2) + 2] = prev;
+    if (next !== 0) m[(next >> 2) + 2] = b;
+    if (prev !== 0) m[prev >> 2] = b;
+    else m[bucket] = b;
+  }
 }
 
 function find(m: Int32Array, size: number): number {
-  const rounded = size < SMALL ? size : size + (1 << (31 - Math.clz32(size) - SL_LOG2)) - 1;
-  let fl = flOf(rounded);
-  if (fl < m[H_FL_COUNT]) {
-    let slMap = m[H_ROOTS + fl] & (-1 << slOf(rounded));
-    if (slMap === 0) {
-      const flMap = m[H_FL_BITMAP] & (-1 << (fl + 1));
-      if (flMap !== 0) {
-        fl = ctz(flMap);
-        slMap = m[H_ROOTS + fl];
-      }
-    }
-    if (slMap !== 0) return m[headIndex(m, fl, ctz(slMap))];
-  }
-  let b = m[headIndex(m, flOf(size), slOf(size))];
+  let b = m[bucketOf(size)];
   for (let i = 0; b !== 0 && i < FALLBACK_SCAN; i++, b = m[b >> 2]) {
     preempt();
     if (m[(b >> 2) + 1] >= size) return b;
   }
-  return 0;
+  const rounded = size < SMALL ? size : size + (1 << (31 - Math.clz32(size) - SL_LOG2)) - 1;
+  let fl = flOf(rounded);
+  if (fl >= m[H_FL_COUNT]) return 0;
+  let slMap = m[H_ROOTS + fl * ROW] & (-1 << slOf(rounded));
+  if (slMap === 0) {
+    const flMap = m[H_FL_BITMAP] & (-1 << (fl + 1));
+    if (flMap === 0) return 0;
+    fl = ctz(flMap);
+    slMap = m[H_ROOTS + fl * ROW];
+  }
+  return m[H_ROOTS + fl * ROW + 1 + ctz(slMap)];
 }
 
 export const tlsf: FreeStructure = {
   id: 5,
-  rootWords(poolSize) {
-    const fls = flOf(poolSize) + 1;
-    return fls + fls * SL_COUNT;
-  },
+  rootWords: (poolSize) => (flOf(poolSize) + 1) * ROW,
   init(m, poolSize) {
     m[H_FL_COUNT] = flOf(poolSize) + 1;
   },
   insert,
   remove,
-  replace(m, old, oldSize, b, size) {
-    remove(m, old, oldSize);
-    insert(m, b, size);
-  },
+  replace,
   find,
   forEach(m, visit) {
-    const n = m[H_FL_COUNT] * SL_COUNT;
-    for (let i = 0; i < n; i++) {
-      for (let b = m[H_ROOTS + m[H_FL_COUNT] + i]; b !== 0; b = m[b >> 2]) if (!visit(b)) return;
+    const end = H_ROOTS + m[H_FL_COUNT] * ROW;
+    for (let row = H_ROOTS; row < end; row += ROW) {
+      for (let sl = 1; sl <= SL_COUNT; sl++) {
+        for (let b = m[row + sl]; b !== 0; b = m[b >> 2]) if (!visit(b)) return;
+      }
     }
   },
   verify(m, b) {
@@ -120,12 +151,12 @@ export const tlsf: FreeStructure = {
     if (fl >= m[H_FL_COUNT]) return BUILD_MESSAGES ? `size ${size} beyond the last TLSF class` : '!';
     const next = m[b >> 2];
     const prev = m[(b >> 2) + 2];
-    if (prev === 0 && m[headIndex(m, fl, sl)] !== b) return BUILD_MESSAGES ? `not the head of its TLSF bucket [${fl}][${sl}]` : '!';
-    if (prev !== 0 && (m[prev >> 2] !== b || flOf(m[(prev >> 2) + 1]) !== fl || slOf(m[(prev >> 2) + 1]) !== sl)) {
+    if (prev === 0 && m[bucketOf(size)] !== b) return BUILD_MESSAGES ? `not the head of its TLSF bucket [${fl}][${sl}]` : '!';
+    if (prev !== 0 && (m[prev >> 2] !== b || bucketOf(m[(prev >> 2) + 1]) !== bucketOf(size))) {
       return BUILD_MESSAGES ? `TLSF bucket [${fl}][${sl}] link broken (prev ${prev})` : '!';
     }
     if (next !== 0 && m[(next >> 2) + 2] !== b) return BUILD_MESSAGES ? `TLSF bucket link broken (next ${next})` : '!';
-    if (!(m[H_ROOTS + fl] & (1 << sl)) || !(m[H_FL_BITMAP] & (1 << fl))) return BUILD_MESSAGES ? `TLSF bitmap misses bucket [${fl}][${sl}]` : '!';
+    if (!(m[H_ROOTS + fl * ROW] & (1 << sl)) || !(m[H_FL_BITMAP] & (1 << fl))) return BUILD_MESSAGES ? `TLSF bitmap misses bucket [${fl}][${sl}]` : '!';
     return '';
   },
 };
