@@ -31,37 +31,47 @@ export interface SpanWords {
 const FREES = 8;
 
 /**
+ * A view of the pool that counts every word read or written through it (element accesses only, so
+ * `length` and method lookups do not count): the deterministic cost of a core call.
+ */
+export function countingView(words: Int32Array): { view: Int32Array; touched: number } {
+  const counter = { view: words, touched: 0 };
+  counter.view = new Proxy(words, {
+    get(target, key) {
+      if (typeof key === 'string' && key.charCodeAt(0) <= 57) counter.touched++;
+      return Reflect.get(target, key);
+    },
+    set(target, key, value) {
+      counter.touched++;
+      return Reflect.set(target, key, value);
+    },
+  });
+  return counter;
+}
+
+/**
  * The most words one allocate and one free touch on a copy of `buffer`: allocations of `sizes` bytes
  * (include one just too large to fit: a failing search is as long as any), and frees of used blocks
  * spread over the heap.
  */
 export function probeSpanWords(buffer: ArrayBufferLike, strategy: StrategyName, debug: boolean, sizes: readonly number[]): SpanWords {
   const copy = new Int32Array(new Int32Array(buffer).slice().buffer);
-  let touched = 0;
-  const m = new Proxy(copy, {
-    get(target, key) {
-      if (typeof key === 'string' && key.charCodeAt(0) <= 57) touched++;
-      return Reflect.get(target, key);
-    },
-    set(target, key, value) {
-      touched++;
-      return Reflect.set(target, key, value);
-    },
-  });
+  const counter = countingView(copy);
+  const m = counter.view;
   const s = STRUCTURES[strategy];
   const u8 = new Uint8Array(copy.buffer);
   const used = [...walkBlocks({ m: copy, u8, s, debug })].filter((b) => b.used);
   const P: Pool = { m, u8, s, debug };
   const worst: SpanWords = { allocate: 0, free: 0 };
   for (let i = 0; i < FREES && i < used.length; i++) {
-    touched = 0;
+    counter.touched = 0;
     freeCore(P, used[Math.floor((i * used.length) / Math.min(FREES, used.length))].offset);
-    worst.free = Math.max(worst.free, touched);
+    worst.free = Math.max(worst.free, counter.touched);
   }
   for (const size of sizes) {
-    touched = 0;
+    counter.touched = 0;
     allocateCore(P, size, 8);
-    worst.allocate = Math.max(worst.allocate, touched);
+    worst.allocate = Math.max(worst.allocate, counter.touched);
   }
   return worst;
 }

@@ -1,7 +1,7 @@
 /**
  * TLSF's promise is a bound on the work of allocate and free that does not depend on how many free
  * blocks the pool holds. Count it exactly: every word the core reads or writes in the pool, through a
- * Proxy over the pool's Int32Array. (Time belongs in the benchmark, not in a test.)
+ * counting Proxy over the pool's Int32Array (the simulator's span probe uses the same one). (Time belongs in the benchmark, not in a test.)
  */
 import test from 'ava';
 import { allocateCore, freeCore } from '../src/core.js';
@@ -9,6 +9,7 @@ import { type FreeStructure, type Pool } from '../src/pool.js';
 import { createAllocator, type StrategyName } from '../src/index.js';
 import { firstFit } from '../src/strategies/first-fit.js';
 import { tlsf } from '../src/strategies/tlsf.js';
+import { countingView } from '../sim/span-probe.js';
 
 const SIZES = [8, 24, 100, 300, 700, 1500, 6000];
 
@@ -19,25 +20,15 @@ function maxWordsPerPair(strategy: StrategyName, s: FreeStructure, holes: number
   for (let i = 0; i < 2 * holes; i++) ptrs.push(heap.allocate(8 + ((i * 37) % 1000)));
   for (let i = 0; i < ptrs.length; i += 2) heap.free(ptrs[i]);
   if (heap.stats().freeBlocks !== holes + 1) throw new Error('setup: wrong number of free blocks');
-  let touched = 0;
-  const m = new Proxy(new Int32Array(heap.buffer), {
-    get(target, key) {
-      if (typeof key === 'string' && key.charCodeAt(0) <= 57) touched++;
-      return Reflect.get(target, key);
-    },
-    set(target, key, value) {
-      touched++;
-      return Reflect.set(target, key, value);
-    },
-  });
-  const P: Pool = { m: m as Int32Array, u8: new Uint8Array(heap.buffer), s, debug: false };
+  const counter = countingView(new Int32Array(heap.buffer));
+  const P: Pool = { m: counter.view, u8: new Uint8Array(heap.buffer), s, debug: false };
   let worst = 0;
   for (const size of SIZES) {
-    touched = 0;
+    counter.touched = 0;
     const p = allocateCore(P, size, 8);
     if (p === 0) throw new Error(`setup: ${size} bytes did not fit`);
     freeCore(P, p - 8);
-    worst = Math.max(worst, touched);
+    worst = Math.max(worst, counter.touched);
   }
   heap.check();
   return worst;
