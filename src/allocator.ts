@@ -60,6 +60,14 @@ function checkSize(size: unknown, limit: number, what: string): number {
   return size;
 }
 
+function reserve(poolSize: number): Int32Array {
+  try {
+    return new Int32Array(new ArrayBuffer(poolSize), 0, poolSize >> 2);
+  } catch {
+    return bad(BUILD_MESSAGES && `could not reserve a pool of ${poolSize} bytes`);
+  }
+}
+
 export class PoolAllocator implements Allocator {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   readonly strategy: StrategyName;
@@ -95,8 +103,8 @@ export class PoolAllocator implements Allocator {
     if (BUILD_DEBUG !== 2 && options.debug !== undefined && options.debug !== (BUILD_DEBUG === 1)) {
       bad(BUILD_MESSAGES && `this build is ${BUILD_DEBUG === 1 ? 'debug' : 'release'} only`);
     }
-    const m = new Int32Array(buffer !== undefined ? buffer : new ArrayBuffer(Math.max(poolSize, 0)), 0, Math.max(poolSize, 0) >> 2);
-    if (attach) {
+    let m = buffer !== undefined ? new Int32Array(buffer, 0, poolSize >> 2) : null;
+    if (m !== null && attach) {
       // Only a shared pool is attached to: bundles built with another lock leave the code out.
       if (BUILD_LOCK !== '' && BUILD_LOCK !== 'atomics') bad(BUILD_MESSAGES && 'attach needs a build with the atomics lock');
       else {
@@ -119,6 +127,10 @@ export class PoolAllocator implements Allocator {
     if (BUILD_LOCK && lock !== BUILD_LOCK) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
     const minimum = headerBytes(s, Math.max(poolSize, 0)) + MIN_BLOCK + OVERHEAD;
     if (poolSize < minimum) bad(BUILD_MESSAGES && `poolSize must be at least ${minimum} bytes for ${strategy} (got ${poolSize})`);
+    if (m === null) {
+      // Reserved only once every option is known to be good.
+      m = reserve(poolSize);
+    }
     this.L = lockFor(lock, m, options);
     this.P = { m, u8: new Uint8Array(m.buffer, 0, poolSize), s, debug: BUILD_DEBUG !== 0 && debug };
     this.buffer = m.buffer;

@@ -122,6 +122,7 @@ test('bad options are INVALID_OPTIONS with the reason', (t) => {
     [{ poolSize: 2 ** 32 }, /over the limit/],
     [{ poolSize: 64, strategy: 'tlsf' }, /at least/],
     [{ strategy: 'fastest' }, /strategy must be one of/],
+    [{ poolSize: 2 ** 31 - 8, strategy: 'fastest' }, /strategy must be one of/], // refused before 2 GiB is reserved
     [{ lock: 'mutex' }, /lock must be one of/],
     [{ alignment: 12 }, /alignment must be a power of two/],
     [{ buffer: new Uint8Array(64) }, /buffer must be an ArrayBuffer/],
