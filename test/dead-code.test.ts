@@ -107,8 +107,10 @@ function features(code: string): Features {
   let hookSetter: string | undefined;
 
   walk(program, (n, ancestors) => {
-    if (n.type === 'FunctionDeclaration') functionsByName.set((n.id as AnyNode).name as string, n);
-    if (n.type === 'VariableDeclarator' && (n.id as AnyNode).type === 'Identifier' && isNode(n.init) && FUNCTION.has(n.init.type)) {
+    // Top-level functions only: the minifier reuses short names for nested ones (a local `r` is not the export `r`).
+    const topLevel = !ancestors.some((a) => FUNCTION.has(a.type));
+    if (topLevel && n.type === 'FunctionDeclaration') functionsByName.set((n.id as AnyNode).name as string, n);
+    if (topLevel && n.type === 'VariableDeclarator' && (n.id as AnyNode).type === 'Identifier' && isNode(n.init) && FUNCTION.has(n.init.type)) {
       functionsByName.set((n.id as AnyNode).name as string, n.init);
     }
     if (n.type === 'ExportSpecifier' && src(n.exported as AnyNode).replace(/["']/g, '') === 'setPreemptHook') hookSetter = (n.local as AnyNode).name as string;
