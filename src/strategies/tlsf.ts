@@ -19,9 +19,10 @@
  * request up to the next class boundary, so that any block in the bucket it picks is large enough (two
  * bit scans, Math.clz32). Either way the bound stays constant.
  *
- * XS interprets, and meters every call and typed-array access: insert() and remove() compute the
- * bucket inline, and replace() relinks in place when a split or merge leaves a block in its bucket
- * (the common case for the large free block at the end of the pool).
+ * Every mapping from a size to its bucket goes through bucketOf(); the row and the bits follow from the
+ * bucket's index. replace() relinks in place when a split or merge leaves a block in its bucket (the
+ * common case for the large free block at the end of the pool), which saves XS, an interpreter that
+ * meters every call and typed-array access, a remove and an insert.
  */
 import { BUILD_MESSAGES } from '../build.js';
 import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, type FreeStructure } from '../pool.js';
@@ -54,20 +55,15 @@ function bucketOf(size: number): number {
 }
 
 function insert(m: Int32Array, b: number, size: number): void {
-  let fl = 0;
-  let sl = size >>> 3;
-  if (size >= SMALL) {
-    const top = 31 - Math.clz32(size);
-    fl = top - SMALL_LOG2 + 1;
-    sl = (size >>> (top - SL_LOG2)) ^ SL_COUNT;
-  }
+  const bucket = bucketOf(size);
+  const fl = ((bucket - H_ROOTS) / ROW) | 0;
   const row = H_ROOTS + fl * ROW;
-  const head = m[row + 1 + sl];
+  const head = m[bucket];
   m[b >> 2] = head;
   m[(b >> 2) + 2] = 0;
   if (head !== 0) m[(head >> 2) + 2] = b;
-  m[row + 1 + sl] = b;
-  m[row] |= 1 << sl;
+  m[bucket] = b;
+  m[row] |= 1 << (bucket - row - 1);
   m[H_FL_BITMAP] |= 1 << fl;
 }
 
@@ -79,16 +75,11 @@ function remove(m: Int32Array, b: number, size: number): void {
     m[prev >> 2] = next;
     return;
   }
-  let fl = 0;
-  let sl = size >>> 3;
-  if (size >= SMALL) {
-    const top = 31 - Math.clz32(size);
-    fl = top - SMALL_LOG2 + 1;
-    sl = (size >>> (top - SL_LOG2)) ^ SL_COUNT;
-  }
+  const bucket = bucketOf(size);
+  const fl = ((bucket - H_ROOTS) / ROW) | 0;
   const row = H_ROOTS + fl * ROW;
-  m[row + 1 + sl] = next;
-  if (next === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
+  m[bucket] = next;
+  if (next === 0 && (m[row] &= ~(1 << (bucket - row - 1))) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
 }
 
 function replace(m: Int32Array, old: number, oldSize: number, b: number, size: number): void {
