@@ -10,6 +10,7 @@
  * Never take this lock in an interrupt handler: nothing masks interrupts, so a handler that interrupts
  * the holder on the same core spins forever. That is what the 'interrupt' lock is for.
  */
+import { BUILD_MESSAGES } from '../build.js';
 import { AllocatorError } from '../errors.js';
 import { H_LOCK } from '../pool.js';
 import type { Lock } from './lock.js';
@@ -25,7 +26,7 @@ export function atomicsLock(m: Int32Array): Lock {
   // Atomics.wait needs a shared buffer and a thread that may block; learn the latter on first use.
   let canWait = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
 
-  /** Sleeps (or spins) until the word may have changed from 2; false when that took too long. */
+  /** Sleeps (or spins) until the word may have changed from 2; throws LOCK_TIMEOUT when that takes too long. */
   let stalls = 0;
   function pause(rounds: number): void {
     if (canWait) {
@@ -60,5 +61,5 @@ export function atomicsLock(m: Int32Array): Lock {
 }
 
 function timeout(): never {
-  throw new AllocatorError('LOCK_TIMEOUT', 'the pool lock was not released (a holder died inside an allocator call?)');
+  throw new AllocatorError('LOCK_TIMEOUT', BUILD_MESSAGES && 'the pool lock was not released (a holder died inside an allocator call?)');
 }
