@@ -16,17 +16,13 @@ import { BUILD_DEBUG } from './build.js';
 import { preempt } from './preempt.js';
 import {
   CANARY_BYTE, FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_PEAK_USED, H_USED_BLOCKS,
-  H_USED_BYTES, MIN_BLOCK, OVERHEAD, POISON_BYTE, PREV_FREE, USED, checkWord, type Pool,
+  H_USED_BYTES, MIN_BLOCK, OVERHEAD, POISON_BYTE, PREV_FREE, USED, blockSizeOf, checkWord, type Pool,
 } from './pool.js';
 
 /** Debug blocks add 8 bytes: canary bytes after the request, and the requested size in the last word. */
 export function blockNeed(P: Pool, size: number): number {
   const need = (size + OVERHEAD + (BUILD_DEBUG !== 0 && P.debug ? 8 : 0) + 7) & ~7;
   return need < MIN_BLOCK ? MIN_BLOCK : need;
-}
-
-export function blockSizeOf(m: Int32Array, b: number): number {
-  return m[(b >> 2) + 1] & ~FLAG_MASK;
 }
 
 /** Bytes the caller may use in a used block. */

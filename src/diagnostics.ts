@@ -7,7 +7,7 @@ import { BUILD_DEBUG, BUILD_MESSAGES } from './build.js';
 import { AllocatorError } from './errors.js';
 import {
   CANARY_BYTE, FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_PEAK_USED, H_POOL_SIZE,
-  H_USED_BLOCKS, H_USED_BYTES, MIN_BLOCK, OVERHEAD, POISON_BYTE, PREV_FREE, USED, checkWord, type Pool,
+  H_USED_BLOCKS, H_USED_BYTES, MIN_BLOCK, OVERHEAD, POISON_BYTE, PREV_FREE, USED, blockSizeOf, checkWord, type Pool,
 } from './pool.js';
 import type { AllocatorStats, BlockInfo } from './types.js';
 
@@ -56,7 +56,7 @@ function describe(v: unknown): string {
 
 /** Debug pools: the bytes between the requested size and the block end must still be canaries. */
 function canaryProblem(P: Pool, b: number): string {
-  const end = b + (P.m[(b >> 2) + 1] & ~FLAG_MASK);
+  const end = b + blockSizeOf(P.m, b);
   const requested = P.m[(end >> 2) - 1];
   if (requested < 0 || b + OVERHEAD + requested > end - 8) return `overrun: the requested-size word was overwritten`;
   for (let i = b + OVERHEAD + requested; i < end - 4; i++) {
@@ -137,7 +137,7 @@ export function* walkBlocks(P: Pool): IterableIterator<BlockInfo> {
   const m = P.m;
   const end = m[H_HEAP_END];
   for (let b = m[H_HEAP_START]; b < end; ) {
-    const size = m[(b >> 2) + 1] & ~FLAG_MASK;
+    const size = blockSizeOf(m, b);
     if (size === 0) return; // corrupted: check() says where; a heap map must not loop forever
     yield { offset: b, pointer: b + OVERHEAD, size, used: (m[(b >> 2) + 1] & USED) !== 0 };
     b += size;

@@ -100,6 +100,11 @@ export interface Pool {
   readonly debug: boolean;
 }
 
+/** A block's size in bytes, header included (its size word without the flag bits). */
+export function blockSizeOf(m: Int32Array, b: number): number {
+  return m[(b >> 2) + 1] & ~FLAG_MASK;
+}
+
 /** The salted hash stored in a used block's first word. Never 0, so a zeroed pool holds no valid block. */
 export function checkWord(m: Int32Array, b: number): number {
   return Math.imul(b ^ m[H_SALT], 0x9e3779b1) | 1;

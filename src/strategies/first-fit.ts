@@ -1,12 +1,12 @@
 /** Address-ordered first fit: the lowest free block that is large enough. O(free blocks). */
-import { H_LIST_HEAD } from '../pool.js';
+import { H_LIST_HEAD, blockSizeOf } from '../pool.js';
 import { preempt } from '../preempt.js';
-import { blockSize, listStrategy } from './list.js';
+import { listStrategy } from './list.js';
 
 export const firstFit = /*#__PURE__*/ listStrategy(1, (m, size) => {
   for (let b = m[H_LIST_HEAD]; b !== 0; b = m[b >> 2]) {
     preempt();
-    if (blockSize(m, b) >= size) return b;
+    if (blockSizeOf(m, b) >= size) return b;
   }
   return 0;
 });

@@ -9,7 +9,7 @@
  * block freed between two used neighbours walks the list to find its place.
  */
 import { BUILD_MESSAGES } from '../build.js';
-import { H_LIST_HEAD, H_ROVER, FLAG_MASK, type FreeStructure } from '../pool.js';
+import { H_LIST_HEAD, H_ROVER, type FreeStructure } from '../pool.js';
 import { preempt } from '../preempt.js';
 
 function link(m: Int32Array, prev: number, b: number, next: number): void {
@@ -46,10 +46,6 @@ export function listReplace(m: Int32Array, old: number, b: number): void {
   const prev = m[(old >> 2) + 2];
   link(m, prev, b, next);
   if (m[H_ROVER] === old) m[H_ROVER] = b;
-}
-
-export function blockSize(m: Int32Array, b: number): number {
-  return m[(b >> 2) + 1] & ~FLAG_MASK;
 }
 
 /** A list strategy is the shared list plus its own find(). */
