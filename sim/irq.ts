@@ -45,6 +45,9 @@ export interface SourceStats {
   preempting: number;
 }
 
+/** The counters of a source, or summed over all of them. */
+export type InterruptCounts = Omit<SourceStats, 'name' | 'priority'>;
+
 interface Source extends SourceStats {
   readonly interval: number;
   readonly burst: number;

@@ -10,7 +10,7 @@
  */
 import type { Allocator, LockName } from '../src/index.js';
 import { Detected, Device, type DetectionKind } from './device.js';
-import type { SourceStats } from './irq.js';
+import type { InterruptCounts, SourceStats } from './irq.js';
 import { probeSpanWords, type SpanWords } from './span-probe.js';
 import type { Target } from './target.js';
 import type { TraceOp } from './trace.js';
@@ -74,15 +74,7 @@ export interface SimResult {
   /** Preemption points passed (allocator steps) and virtual ticks elapsed. */
   steps: number;
   ticks: number;
-  interrupts: {
-    raised: number;
-    delivered: number;
-    overruns: number;
-    deferred: number;
-    nested: number;
-    preempting: number;
-    sources: SourceStats[];
-  };
+  interrupts: InterruptCounts & { sources: SourceStats[] };
   peakUsedBytes: number;
   /** Fragmentation at the end of the run (before the drain) and the highest seen at a check. */
   fragmentation: number;
@@ -212,7 +204,7 @@ export function simulate(options: SimOptions): SimRun {
   }
 
   const sources = device.irq.stats();
-  const sum = (k: keyof Omit<SourceStats, 'name' | 'priority'>) => sources.reduce((n, s) => n + s[k], 0);
+  const sum = (k: keyof InterruptCounts) => sources.reduce((n, s) => n + s[k], 0);
   const byOperation: Record<string, MaskedSpan> = {};
   const longest: MaskedSpan = { steps: 0, p50Microseconds: 0, p99Microseconds: 0, maxMicroseconds: 0, count: 0 };
   for (const [label, span] of device.irq.spans) {
