@@ -178,11 +178,13 @@ export class PoolAllocator implements Allocator {
     let p: number;
     try {
       p = allocateCore(P, size, align);
-      // Traced under the lock: a handler that runs when it is released may reuse these offsets.
+      // The id is taken under the lock (a handler that runs when it is released may reuse these offsets);
+      // the line is emitted after it (tracer.ts).
       if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('a', p, p, size);
     } finally {
       this.L.leave(token);
     }
+    if (BUILD_TRACE && this.T !== null) this.T.flush();
     return p;
   }
 
@@ -212,6 +214,7 @@ export class PoolAllocator implements Allocator {
     } finally {
       this.L.leave(token);
     }
+    if (BUILD_TRACE && this.T !== null) this.T.flush();
     return p;
   }
 
@@ -226,6 +229,7 @@ export class PoolAllocator implements Allocator {
     } finally {
       this.L.leave(token);
     }
+    if (BUILD_TRACE && this.T !== null) this.T.flush();
   }
 
   usableSize(ptr: number): number {
