@@ -43,7 +43,7 @@ function structureFor(name: string): FreeStructure {
 function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
   const l = BUILD_LOCK || name;
   if (l === 'none') return noLock;
-  if (l === 'interrupt') return interruptLock(options.interrupts || softwareMask);
+  if (l === 'interrupt') return interruptLock(options.interrupts || softwareMask());
   if (l === 'atomics') return atomicsLock(m);
   return bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(name)})`);
 }
@@ -266,17 +266,17 @@ export class PoolAllocator implements Allocator {
     }
   }
 
-  *blocks(): IterableIterator<BlockInfo> {
+  blocks(): IterableIterator<BlockInfo> {
     // A snapshot taken under the lock, so a heap map never sees a half-done update.
     const P = this.pool();
     const token = this.L.enter();
     let list: BlockInfo[];
     try {
-      list = Array.from(walkBlocks(P));
+      list = walkBlocks(P);
     } finally {
       this.L.leave(token);
     }
-    yield* list;
+    return list[Symbol.iterator]();
   }
 
   reset(): void {

@@ -30,3 +30,12 @@ export const BUILD_TRACE: boolean = typeof __MCALLOC_TRACE__ === 'boolean' ? __M
  * codes, which saves a third of the bundle; the Node build and debug bundles say everything.
  */
 export const BUILD_MESSAGES: boolean = BUILD_DEBUG !== 0 || BUILD_STRATEGY === '';
+
+/**
+ * Frozen in device bundles: xsl preloads them into flash, where a writable object is aliasable and costs
+ * RAM (xsl warns "not frozen"). The Node library leaves them writable for the tuner's instrumentation
+ * (sim/tune/cost.ts counts the pool words each strategy method reads).
+ */
+export function frozenOnDevice<T>(o: T): T {
+  return BUILD_STRATEGY !== '' ? Object.freeze(o) : o;
+}

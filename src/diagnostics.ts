@@ -133,15 +133,19 @@ export function checkPool(P: Pool): void {
   }
 }
 
-export function* walkBlocks(P: Pool): IterableIterator<BlockInfo> {
+/** Every block in address order. An array, not a generator: a generator function's prototype is a
+ * writable object, which xsl reports ("not frozen") and which costs RAM in a preloaded module. */
+export function walkBlocks(P: Pool): BlockInfo[] {
   const m = P.m;
   const end = m[H_HEAP_END];
+  const list: BlockInfo[] = [];
   for (let b = m[H_HEAP_START]; b < end; ) {
     const size = blockSizeOf(m, b);
-    if (size === 0) return; // corrupted: check() says where; a heap map must not loop forever
-    yield { offset: b, pointer: b + OVERHEAD, size, used: (m[(b >> 2) + 1] & USED) !== 0 };
+    if (size === 0) break; // corrupted: check() says where; a heap map must not loop forever
+    list.push({ offset: b, pointer: b + OVERHEAD, size, used: (m[(b >> 2) + 1] & USED) !== 0 });
     b += size;
   }
+  return list;
 }
 
 export function poolStats(P: Pool): AllocatorStats {

@@ -17,22 +17,31 @@ export function createAllocator(options: AllocatorOptions = {}): Allocator {
   return new PoolAllocator(options);
 }
 
-let defaultAllocator: Allocator | null = null;
+/**
+ * The default allocator is kept in a global property, set at run time, and not in a module-level `let`:
+ * on XS a preloaded module's writable closures and objects stay aliasable, one pointer of RAM each (xsl
+ * warns "no const"). The symbol is this copy's own, so two copies of mcalloc never share a default pool.
+ */
+const DEFAULT = Symbol('mcalloc default allocator');
+/** Read at each call: a module-level reference to globalThis would itself be a writable object in flash. */
+const slot = () => globalThis as unknown as { [DEFAULT]?: Allocator };
 
 function current(): Allocator {
-  if (defaultAllocator === null) throw new AllocatorError('NOT_INITIALIZED', BUILD_MESSAGES && 'call initAllocator() first');
-  return defaultAllocator;
+  const heap = slot()[DEFAULT];
+  if (heap === undefined) throw new AllocatorError('NOT_INITIALIZED', BUILD_MESSAGES && 'call initAllocator() first');
+  return heap;
 }
 
 /** Creates the default pool (at run time: a preloaded module cannot hold a writable pool on XS). */
 export function initAllocator(options: AllocatorOptions = {}): Allocator {
-  if (defaultAllocator !== null) throw new AllocatorError('ALREADY_INITIALIZED', BUILD_MESSAGES && 'initAllocator() was already called; destroyAllocator() first');
+  if (slot()[DEFAULT] !== undefined) throw new AllocatorError('ALREADY_INITIALIZED', BUILD_MESSAGES && 'initAllocator() was already called; destroyAllocator() first');
   // Device bundles of targets with "trace": true print the trace through Moddable's trace(), so a log
   // saved from xsbug or the serial console feeds `mcalloc tune --log`.
   const print = (globalThis as { trace?: (text: string) => void }).trace;
   const traced = BUILD_TRACE && BUILD_STRATEGY !== '' && typeof print === 'function' ? { trace: (line: string) => print(`${line}\n`) } : {};
-  defaultAllocator = createAllocator({ poolSize: BUILD_POOL_SIZE, alignment: BUILD_ALIGNMENT, ...traced, ...options });
-  return defaultAllocator;
+  const heap = createAllocator({ poolSize: BUILD_POOL_SIZE, alignment: BUILD_ALIGNMENT, ...traced, ...options });
+  slot()[DEFAULT] = heap;
+  return heap;
 }
 
 export function allocateMemory(size: number): number {
@@ -45,7 +54,7 @@ export function freeMemory(ptr: number): void {
 
 export function destroyAllocator(): void {
   current().destroy();
-  defaultAllocator = null;
+  delete slot()[DEFAULT];
 }
 
 /** The default allocator, for stats() and check() through the facade. */

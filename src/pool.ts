@@ -71,7 +71,7 @@ export const CANARY_BYTE = 0xca;
 export const POISON_BYTE = 0xdd;
 
 /** A strategy's id (in the pool header) is its index here plus one. */
-export const STRATEGY_NAMES: readonly StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
+export const STRATEGY_NAMES: readonly StrategyName[] = /*#__PURE__*/ Object.freeze(['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf']);
 
 /** The free structure a strategy keeps inside the pool. Sizes are block sizes (header included). */
 export interface FreeStructure {

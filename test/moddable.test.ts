@@ -24,7 +24,7 @@ interface Manifest extends Section { platforms: Record<string, Section> }
 
 const MANIFEST = 'manifest.json';
 const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
-const PLATFORMS = ['esp32', 'esp', 'lin', 'mac', 'win'];
+const PLATFORMS = ['esp32', 'esp', 'lin', 'mac', 'win', 'x-cli-lin'];
 /** Extensions mcconfig matches in `modules`. */
 const MODULE_EXTENSIONS = ['.js', '.c', '.cc', '.cpp', '.h', '.m'];
 const targets = loadTargets('targets');

@@ -7,18 +7,23 @@
 import type { InterruptMask } from '../types.js';
 import type { Lock } from './lock.js';
 
-/** The mask when nobody supplies one: tracks the state so nesting is still checked. */
-export const softwareMask: InterruptMask & { masked: number } = {
-  masked: 0,
-  disable() {
-    const previous = this.masked;
-    this.masked = 1;
-    return previous;
-  },
-  restore(state) {
-    this.masked = state;
-  },
-};
+/**
+ * The mask when nobody supplies one: tracks the state so nesting is still checked. One per allocator,
+ * made at run time: a mutable object in a preloaded module would cost RAM on the device (xsl: "not frozen").
+ */
+export function softwareMask(): InterruptMask & { masked: number } {
+  return {
+    masked: 0,
+    disable() {
+      const previous = this.masked;
+      this.masked = 1;
+      return previous;
+    },
+    restore(state) {
+      this.masked = state;
+    },
+  };
+}
 
 export function interruptLock(mask: InterruptMask): Lock {
   return {

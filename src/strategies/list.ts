@@ -8,7 +8,7 @@
  * Coalescing and splitting keep a block's place in the order, so they use replace() in O(1); only a
  * block freed between two used neighbours walks the list to find its place.
  */
-import { BUILD_MESSAGES } from '../build.js';
+import { BUILD_MESSAGES, frozenOnDevice } from '../build.js';
 import { H_LIST_HEAD, H_ROVER, type FreeStructure } from '../pool.js';
 import { preempt } from '../preempt.js';
 
@@ -50,7 +50,7 @@ export function listReplace(m: Int32Array, old: number, b: number): void {
 
 /** A list strategy is the shared list plus its own find(). */
 export function listStrategy(id: number, find: (m: Int32Array, size: number) => number): FreeStructure {
-  return {
+  return frozenOnDevice<FreeStructure>({
     id,
     rootWords: () => 0,
     init: () => {},
@@ -69,5 +69,5 @@ export function listStrategy(id: number, find: (m: Int32Array, size: number) => 
       if (prev === 0 ? m[H_LIST_HEAD] !== b : m[prev >> 2] !== b) return BUILD_MESSAGES ? `free list link broken (prev ${prev})` : '!';
       return '';
     },
-  };
+  });
 }

@@ -24,7 +24,7 @@
  * common case for the large free block at the end of the pool), which saves XS, an interpreter that
  * meters every call and typed-array access, a remove and an insert.
  */
-import { BUILD_MESSAGES } from '../build.js';
+import { BUILD_MESSAGES, frozenOnDevice } from '../build.js';
 import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, type FreeStructure } from '../pool.js';
 import { preempt } from '../preempt.js';
 
@@ -117,7 +117,7 @@ function find(m: Int32Array, size: number): number {
   return m[H_ROOTS + fl * ROW + 1 + ctz(slMap)];
 }
 
-export const tlsf: FreeStructure = {
+export const tlsf: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructure>({
   id: 5,
   rootWords: (poolSize) => (flOf(poolSize) + 1) * ROW,
   init(m, poolSize) {
@@ -150,4 +150,4 @@ export const tlsf: FreeStructure = {
     if (!(m[H_ROOTS + fl * ROW] & (1 << sl)) || !(m[H_FL_BITMAP] & (1 << fl))) return BUILD_MESSAGES ? `TLSF bitmap misses bucket [${fl}][${sl}]` : '!';
     return '';
   },
-};
+});
