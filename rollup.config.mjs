@@ -7,6 +7,9 @@
  *    __MCALLOC_*__ globals replaced by the target's values, then minified by terser, which folds
  *    `typeof "tlsf" === 'string'` and drops every strategy and lock the target does not use.
  *    dist/targets/sizes.json records raw and gzip (level 9) sizes of each bundle for the README.
+ *  - dist/cli/mcalloc.js: the `mcalloc` command (sim/main.ts with the simulator, the tuner and the
+ *    allocator from src/ in one module, so the tuner's counting wrappers and the simulator's preemption
+ *    hook see the same strategy objects as the allocator), run by bin/mcalloc.mjs without TypeScript.
  *
  * Build a subset with MCALLOC_TARGETS=esp32,sim npm run build (the Node library is always built).
  * Run from the package root (npm scripts do): every path here is relative to the current directory.
@@ -33,6 +36,7 @@ const targets = only === undefined ? allTargets : loadTargets('targets', { only 
 
 // Start clean, so that sizes.json and dist/targets never list a bundle from a removed target.
 rmSync(NODE_DIR, { recursive: true, force: true });
+rmSync('dist/cli', { recursive: true, force: true });
 if (only === undefined) rmSync(TARGETS_DIR, { recursive: true, force: true });
 else for (const t of targets) rmSync(join(TARGETS_DIR, t.name), { recursive: true, force: true });
 
@@ -127,6 +131,21 @@ function recordSize(target) {
   };
 }
 
+const cli = {
+  input: 'sim/main.ts',
+  output: { file: 'dist/cli/mcalloc.js', format: 'es', sourcemap: false },
+  external: (id) => id.startsWith('node:'),
+  plugins: [
+    typescript({
+      tsconfig: 'tsconfig.json',
+      include: ['src/**/*.ts', 'sim/**/*.ts'],
+      filterRoot: process.cwd(),
+      compilerOptions: { target: 'ES2022', rootDir: '.', outDir: 'dist/cli', declaration: false, declarationMap: false, sourceMap: false, noCheck: true, noEmitOnError: false },
+    }),
+  ],
+  onwarn,
+};
+
 const nodeLibrary = {
   input: INPUT,
   output: {
@@ -165,4 +184,4 @@ const deviceBundles = targets.map((target) => {
   };
 });
 
-export default [nodeLibrary, ...deviceBundles];
+export default [nodeLibrary, cli, ...deviceBundles];

@@ -3,12 +3,12 @@
  * it for the device builds (build/targets.mjs), so the sim runs exactly what a bundle would bake in.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { validateTarget, type Target } from '../build/targets.mjs';
+import { PACKAGE_TARGETS } from './package.js';
 
 export type { Target };
 
-export const TARGETS_DIR = fileURLToPath(new URL('../targets/', import.meta.url));
+export const TARGETS_DIR = `${PACKAGE_TARGETS}/`;
 export const DEFAULT_TARGET = 'sim';
 
 export function targetNames(): string[] {

@@ -1,0 +1,103 @@
+/**
+ * The package as a user gets it: `npm pack`, then `npm install --omit=dev ./mcalloc-*.tgz` into an
+ * empty project, offline (the package has no dependencies, so nothing is fetched). There the library
+ * imports with its types, `npx mcalloc` runs sim and tune from dist/ (no tsx, no dev dependency), and
+ * every path of manifest.json resolves inside node_modules/mcalloc, as mcconfig will resolve it.
+ * The tarball is packed from the current build (`npm test` builds first; --ignore-scripts skips prepare).
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+const root = process.cwd();
+const work = mkdtempSync(join(tmpdir(), 'mcalloc-pack-'));
+const app = join(work, 'app');
+const installed = join(app, 'node_modules', 'mcalloc');
+const npm = (args: string[], cwd: string) => exec('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, maxBuffer: 1 << 24 });
+const npx = (args: string[]) => exec('npx', ['mcalloc', ...args], { cwd: app, maxBuffer: 1 << 24 });
+
+interface Packed { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
+let packed: Packed;
+
+test.before(async () => {
+  const { stdout } = await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], root);
+  packed = (JSON.parse(stdout) as Packed[])[0];
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
+  await npm(['install', '--omit=dev', '--offline', join(work, packed.filename)], app);
+});
+
+test.after.always(() => rmSync(work, { recursive: true, force: true }));
+
+test('the tarball holds the library, the CLI, the device bundles, the Moddable glue; no sources or tests', (t) => {
+  const files = packed.files.map((f) => f.path);
+  t.log(`${packed.filename}: ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${files.length} files`);
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'manifest.json', 'bin/mcalloc.mjs', 'dist/cli/mcalloc.js', 'dist/node/index.js', 'dist/node/index.d.ts',
+    'dist/targets/esp32/mcalloc.js', 'dist/targets/esp8266/mcalloc.js', 'targets/esp32.json', 'targets/moddable/mcalloc-device.js',
+    'targets/moddable/mcalloc-irq.js', 'targets/moddable/mcu/mcalloc_irq.c', 'targets/moddable/host/mcalloc_irq.c']) {
+    t.true(files.includes(f), f);
+  }
+  for (const prefix of ['src/', 'sim/', 'test/', 'bench/', 'build/', 'node_modules/', 'dist/tsc/', 'examples/']) {
+    t.deepEqual(files.filter((f) => f.startsWith(prefix)), [], prefix);
+  }
+});
+
+test('installed without dev dependencies: only mcalloc itself in node_modules', (t) => {
+  const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  t.is(pkg.dependencies, undefined, 'no run-time dependencies');
+  t.deepEqual(readdirSync(join(app, 'node_modules')).filter((d) => !d.startsWith('.')), ['mcalloc']);
+});
+
+test('import { createAllocator } from "mcalloc" runs, and type-checks against the shipped .d.ts', async (t) => {
+  const code = `import { createAllocator, AllocatorError } from 'mcalloc';
+const heap = createAllocator({ poolSize: 4096, strategy: 'tlsf', lock: 'none' });
+const p: number = heap.allocate(100);
+heap.free(p);
+try { heap.free(p); } catch (e) { if (e instanceof AllocatorError) console.log(e.code); }
+console.log(heap.stats().usedBlocks);
+`;
+  writeFileSync(join(app, 'main.ts'), code);
+  writeFileSync(join(app, 'main.mjs'), code.replace(': number', ''));
+  const run = await exec(process.execPath, ['main.mjs'], { cwd: app });
+  t.is(run.stdout, 'DOUBLE_FREE\n0\n');
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['main.ts'] }));
+  await exec(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: app });
+  writeFileSync(join(app, 'bad.ts'), `import { createAllocator } from 'mcalloc';\ncreateAllocator({ strategy: 'fastest' });\n`);
+  const bad = await t.throwsAsync(exec(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '--ignoreConfig', '--noEmit', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', 'bad.ts'], { cwd: app }));
+  t.regex((bad as unknown as { stdout: string }).stdout, /'"fastest"' is not assignable/, 'the types reject a wrong strategy');
+});
+
+test('npx mcalloc --version, --help, sim and tune run from the compiled CLI', async (t) => {
+  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+  t.is((await npx(['--version'])).stdout, `${version}\n`);
+  t.regex((await npx(['--help'])).stdout, /^usage: mcalloc <command>/);
+  const sim = await npx(['sim', '--ops', '3000', '--record', 'run.trace']);
+  t.regex(sim.stdout, /^verdict +PASS/m);
+  t.regex(readFileSync(join(app, 'run.trace'), 'utf8'), /^# mcalloc sim: target sim, /);
+  // The trace's header names the target sim: found among the shipped targets (the app has no ./targets).
+  const tune = await npx(['tune', '--trace', 'run.trace', '--json']);
+  const doc = JSON.parse(tune.stdout);
+  t.is(doc.target.name, 'sim');
+  t.true(doc.target.shipped);
+  t.true(doc.recommended.poolSize > 0);
+  const bad = await t.throwsAsync(npx(['tune', '--trace', 'run.trace', '--write']));
+  t.is((bad as unknown as { code: number }).code, 2);
+  t.regex((bad as unknown as { stderr: string }).stderr, /^mcalloc tune: --write: sim is a target shipped with mcalloc/m);
+  t.false(existsSync(join(installed, 'node_modules')), 'nothing was installed for the CLI');
+});
+
+test('a Moddable app can include node_modules/mcalloc/manifest.json: every module path resolves', (t) => {
+  const manifest = JSON.parse(readFileSync(join(installed, 'manifest.json'), 'utf8'));
+  const paths: string[] = [];
+  for (const section of [manifest, ...Object.values(manifest.platforms) as { modules?: Record<string, string> }[]]) {
+    for (const p of Object.values(section.modules ?? {})) paths.push(...[p as string | string[]].flat());
+  }
+  t.true(paths.length >= 8);
+  for (const p of paths) {
+    t.true(['.js', '.c'].some((ext) => existsSync(join(installed, p + ext))), p);
+  }
+});
