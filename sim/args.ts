@@ -1,116 +1,104 @@
 /**
- * Command-line options of `npm run sim` / `mcalloc sim`. Every mistake is a UsageError with a message
- * that names the option and what it accepts; the CLI prints it and exits with code 2.
+ * Command-line options of `mcalloc sim` / `npm run sim`. Every mistake is a UsageError with a message
+ * that names the option and what it accepts; the CLI prints it on one line and exits with code 2.
  */
 import type { LockName, StrategyName } from '../src/index.js';
+import { parseOptions, UsageError } from './options.js';
 import { DEFAULT_TARGET, targetNames } from './target.js';
 import { DEFAULT_WORKLOAD, WORKLOADS } from './workloads.js';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export interface SimArgs {
   help: boolean;
   target: string;
   workload: string;
   seed: number;
+  /** Operations to run; the default when --duration is not given. */
   ops: number | undefined;
-  /** Seconds of wall-clock time; 3 when neither ops nor duration is given. */
+  /** Seconds of wall-clock time instead of a number of operations (what it does then depends on the host). */
   duration: number | undefined;
   lock: LockName | undefined;
   strategy: StrategyName | undefined;
   record: string | undefined;
   json: boolean;
+  quiet: boolean;
 }
 
-export const DEFAULT_DURATION = 3;
+/** A run of the default length takes one to three seconds on a laptop and does the same on every host. */
+export const DEFAULT_OPS = 1_000_000;
 const LOCKS: readonly LockName[] = ['none', 'interrupt', 'atomics'];
 const STRATEGIES: readonly StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
-const OPTIONS = ['--help', '--json', '--target', '--workload', '--seed', '--ops', '--duration', '--lock', '--strategy', '--record'];
+const SPEC = {
+  help: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
+  target: { type: 'string' }, workload: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' },
+  duration: { type: 'string' }, lock: { type: 'string' }, strategy: { type: 'string' }, record: { type: 'string' },
+} as const;
 
-export const USAGE = `usage: npm run sim -- [options]      (or: npx mcalloc sim [options])
+export const USAGE = `usage: mcalloc sim [options]          (in a clone of mcalloc: npm run sim -- [options])
 
-Runs the allocator on a simulated device whose interrupt handlers allocate and free,
-draws the heap map while it runs, and ends with a summary and a verdict.
+Runs the allocator on a simulated device whose interrupt handlers allocate and free, and ends
+with the heap map, a summary and a verdict. A run depends only on its options: the reproduce
+line at the end repeats it exactly.
 
-  --target NAME      device configuration targets/NAME.json (default ${DEFAULT_TARGET}; have: ${targetNames().join(', ')})
-  --workload NAME    ${WORKLOADS.map((w) => w.name).join(' | ')} (default ${DEFAULT_WORKLOAD})
-${WORKLOADS.map((w) => `                       ${w.name}: ${w.description}`).join('\n')}
-  --seed N           the run is reproduced exactly by its seed (default 1)
-  --ops N            stop after N allocator operations
-  --duration SECONDS stop after this much wall-clock time (default ${DEFAULT_DURATION} when --ops is not given)
-  --lock NAME        override the target's lock: ${LOCKS.join(' | ')}
-  --strategy NAME    override the target's strategy: ${STRATEGIES.join(' | ')}
-  --record FILE      write the allocation trace (a ID SIZE / f ID / r ID SIZE) to FILE
-  --json             print the summary as JSON (no heap map, no progress)
-  --help             this text
+  --target NAME       device configuration: mcalloc's targets/NAME.json (default ${DEFAULT_TARGET};
+                      have: ${targetNames().join(', ')})
+  --workload NAME     ${WORKLOADS.map((w) => w.name).join(' | ')} (default ${DEFAULT_WORKLOAD})
+${WORKLOADS.map((w) => `                        ${w.name}: ${w.description}`).join('\n')}
+  --seed N            seed of the workload and the interrupts (default 1)
+  --ops N             allocator operations to run (default ${DEFAULT_OPS.toLocaleString('en-US')}); the run stops at the end
+                      of the main-loop step in which the N-th operation happens
+  --duration SECONDS  run for this long instead (wall-clock: the count depends on the host;
+                      the reproduce line then gives the --ops that repeats the run)
+  --lock NAME         override the target's lock: ${LOCKS.join(' | ')}
+  --strategy NAME     override the target's strategy: ${STRATEGIES.join(' | ')}
+  --record FILE       write the allocation trace (a ID SIZE / f ID / r ID SIZE) for mcalloc tune
+  --json              print the result as one JSON document (no heap map)
+  --quiet             no progress on stderr (there is none either when stderr is not a terminal)
+  --help              this text
 
+Options take their value as --ops 5000 or --ops=5000.
 Exit code: 0 when the pool ends intact, 1 when corruption or a deadlock was found, 2 for bad options.`;
 
-function integer(name: string, text: string, min: number): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < min) {
-    throw new UsageError(`${name} takes an integer of at least ${min} (got ${JSON.stringify(text)})`);
+const HINT = 'mcalloc sim --help';
+
+function integer(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} takes an integer from ${min} to ${max} (got ${JSON.stringify(text)})`);
   }
-  return Number(text);
+  return n;
 }
 
 function oneOf<T extends string>(name: string, text: string, values: readonly T[]): T {
   if (!(values as readonly string[]).includes(text)) {
-    throw new UsageError(`${name} must be one of ${values.join(', ')} (got ${JSON.stringify(text)})`);
+    throw new UsageError(`--${name} must be one of ${values.join(', ')} (got ${JSON.stringify(text)})`);
   }
   return text as T;
 }
 
 export function parseSimArgs(argv: readonly string[]): SimArgs {
-  const args: SimArgs = {
-    help: false, target: DEFAULT_TARGET, workload: DEFAULT_WORKLOAD, seed: 1, ops: undefined, duration: undefined,
-    lock: undefined, strategy: undefined, record: undefined, json: false,
-  };
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (options start with --)`);
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg : arg.slice(0, eq);
-    if (!OPTIONS.includes(name)) throw new UsageError(`unknown option ${name} (see --help)`);
-    if (seen.has(name)) throw new UsageError(`${name} given twice`);
-    seen.add(name);
-    if (name === '--help' || name === '--json') {
-      if (eq >= 0) throw new UsageError(`${name} takes no value`);
-      if (name === '--help') args.help = true;
-      else args.json = true;
-      continue;
-    }
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UsageError(`${name} needs a value`);
-      value = argv[++i];
-    }
-    switch (name) {
-      case '--target': args.target = value; break;
-      case '--workload': args.workload = oneOf(name, value, WORKLOADS.map((w) => w.name)); break;
-      case '--seed': args.seed = integer(name, value, 0); break;
-      case '--ops': args.ops = integer(name, value, 1); break;
-      case '--duration': {
-        const d = Number(value);
-        if (value.trim() === '' || !Number.isFinite(d) || d <= 0) throw new UsageError(`--duration takes a positive number of seconds (got ${JSON.stringify(value)})`);
-        args.duration = d;
-        break;
-      }
-      case '--lock': args.lock = oneOf(name, value, LOCKS); break;
-      case '--strategy': args.strategy = oneOf(name, value, STRATEGIES); break;
-      case '--record':
-        if (value === '') throw new UsageError('--record needs a file name');
-        args.record = value;
-        break;
+  const o = parseOptions(argv, SPEC, HINT);
+  if (o.ops !== undefined && o.duration !== undefined) throw new UsageError('give --ops or --duration, not both');
+  let duration: number | undefined;
+  if (o.duration !== undefined) {
+    duration = Number(o.duration);
+    if (o.duration.trim() === '' || !Number.isFinite(duration) || duration <= 0 || duration > 86400) {
+      throw new UsageError(`--duration takes a positive number of seconds, at most 86400 (got ${JSON.stringify(o.duration)})`);
     }
   }
-  if (args.seed > 0xffffffff) throw new UsageError(`--seed must be below 2^32 (got ${args.seed})`);
-  if (args.ops === undefined && args.duration === undefined) args.duration = DEFAULT_DURATION;
-  return args;
+  if (o.record === '') throw new UsageError('--record needs a file name');
+  return {
+    help: o.help === true,
+    target: o.target ?? DEFAULT_TARGET,
+    workload: o.workload === undefined ? DEFAULT_WORKLOAD : oneOf('workload', o.workload, WORKLOADS.map((w) => w.name)),
+    seed: o.seed === undefined ? 1 : integer('seed', o.seed, 0, 0xffffffff),
+    ops: o.ops !== undefined ? integer('ops', o.ops, 1) : duration === undefined ? DEFAULT_OPS : undefined,
+    duration,
+    lock: o.lock === undefined ? undefined : oneOf('lock', o.lock, LOCKS),
+    strategy: o.strategy === undefined ? undefined : oneOf('strategy', o.strategy, STRATEGIES),
+    record: o.record,
+    json: o.json === true,
+    quiet: o.quiet === true,
+  };
 }

@@ -1,7 +1,7 @@
 /**
- * `npm run sim` / `mcalloc sim`: runs one simulation and shows it. On a terminal the progress line and
- * the heap map are redrawn in place while it runs; otherwise (a pipe, a CI log) a progress line is
- * printed about once a second and the map once at the end. --json prints only the result object.
+ * `mcalloc sim` / `npm run sim`: runs one simulation and shows it. While it runs, a progress line and
+ * the heap map are redrawn in place on stderr when stderr is a terminal (not with --quiet); stdout gets
+ * the final map and the summary, or with --json only the result object.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parseSimArgs, USAGE, UsageError } from './args.js';
@@ -14,6 +14,7 @@ import { findWorkload } from './workloads.js';
 export interface Output {
   write(text: string): unknown;
   isTTY?: boolean;
+  columns?: number;
 }
 
 export interface Io {
@@ -36,7 +37,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     target = loadTarget(args.target);
   } catch (e) {
     if (!(e instanceof UsageError) && !(e instanceof Error && /target/.test(e.message))) throw e;
-    io.stderr.write(`mcalloc sim: ${(e as Error).message}\nmcalloc sim: run with --help for the options\n`);
+    io.stderr.write(`mcalloc sim: ${(e as Error).message}\n`);
     return 2;
   }
   if (args.strategy !== undefined) target = { ...target, strategy: args.strategy };
@@ -54,8 +55,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     trace.line(`# mcalloc sim: target ${target.name}, ${target.strategy}, lock ${lock}, workload ${workload.name}, seed ${args.seed}`);
   }
 
-  const tty = io.stdout.isTTY === true && !args.json;
-  const screen = new Screen(io.stdout, tty);
+  const live = io.stderr.isTTY === true && !args.quiet;
+  const screen = new Screen(io.stderr);
   if (!args.json) io.stdout.write(`mcalloc sim: target ${target.name} (${target.strategy}, lock ${lock}, ${kib(target.poolSize)} pool), workload ${workload.name}, seed ${args.seed}\n`);
   let finalMap: string[] = [];
   let run: SimRun;
@@ -63,42 +64,47 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     run = simulate({
       target, workload, seed: args.seed, lock, ops: args.ops, durationMs: args.duration === undefined ? undefined : args.duration * 1000,
       record: trace === undefined ? undefined : (op: TraceOp) => trace!.line(formatOp(op)),
-      progressEveryMs: tty ? 100 : 1000,
-      onProgress: args.json ? undefined : (p) => screen.draw(progressLine(p), tty ? [...heapMap(p.heap), heapMapLegend(p.heap)] : []),
+      progressEveryMs: 100,
+      onProgress: live ? (p) => screen.draw([progressLine(p), ...(args.json ? [] : [...heapMap(p.heap), heapMapLegend(p.heap)])]) : undefined,
       beforeDrain: (heap) => {
         finalMap = [...heapMap(heap), heapMapLegend(heap)];
       },
     });
   } finally {
     trace?.close();
+    screen.clear();
   }
   const result = run.result;
   // A run that found a problem never reached the drain: draw the pool as the problem left it.
   if (finalMap.length === 0) finalMap = [...heapMap(run.heap), heapMapLegend(run.heap)];
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ ...result, heapMap: finalMap }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ ...result, reproduce: reproduce(result, args.ops), heapMap: finalMap }, null, 2)}\n`);
   } else {
-    screen.draw(progressLine({ operations: result.operations, interrupts: result.interrupts.delivered, failedAllocations: result.failedAllocations, elapsedMs: result.elapsedMs, heap: null }), finalMap);
-    io.stdout.write(summary(result, args.record));
+    io.stdout.write(`${progressLine({ operations: result.operations, interrupts: result.interrupts.delivered, failedAllocations: result.failedAllocations, elapsedMs: result.elapsedMs, heap: null })}\n`);
+    io.stdout.write(`${finalMap.join('\n')}\n`);
+    io.stdout.write(summary(result, args.record, args.ops));
   }
   return result.verdict === 'pass' ? 0 : 1;
 }
 
-/** Redraws the progress line and the map in place on a terminal; appends plain lines elsewhere. */
+/** Redraws lines in place on a terminal (stderr), and erases them when the run is over. */
 class Screen {
   private drawn = 0;
-  constructor(private readonly out: Output, private readonly tty: boolean) {}
+  constructor(private readonly out: Output) {}
 
-  draw(progress: string, map: string[]): void {
-    if (!this.tty) {
-      this.out.write(`${progress}\n${map.length ? `${map.join('\n')}\n` : ''}`);
-      return;
-    }
-    const lines = [progress, ...map];
+  draw(lines: string[]): void {
     // Cursor to the first line drawn last time, then rewrite every line (clearing its old contents).
-    const up = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
-    this.out.write(`${up}${lines.map((l) => `\x1b[2K${l}\n`).join('')}`);
+    this.out.write(`${this.up()}${lines.map((l) => `\x1b[2K${l}\n`).join('')}`);
     this.drawn = lines.length;
+  }
+
+  clear(): void {
+    if (this.drawn > 0) this.out.write(`${this.up()}\x1b[0J`);
+    this.drawn = 0;
+  }
+
+  private up(): string {
+    return this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
   }
 }
 
@@ -111,7 +117,7 @@ function progressLine(p: Progress | (Omit<Progress, 'heap'> & { heap: null })): 
   return `ops ${n(p.operations)}   interrupts ${n(p.interrupts)}   failed ${n(p.failedAllocations)}${use}   ${(p.elapsedMs / 1000).toFixed(1)} s`;
 }
 
-export function summary(r: SimResult, record?: string): string {
+export function summary(r: SimResult, record?: string, ops?: number): string {
   const i = r.interrupts;
   const ms = r.maskedSpans;
   const hot = ['allocate', 'free', 'reallocate'].filter((k) => ms.byOperation[k] !== undefined);
@@ -133,7 +139,10 @@ export function summary(r: SimResult, record?: string): string {
   } else {
     rows.push(['masked span', `none: lock '${r.lock}' does not mask interrupts`]);
   }
-  rows.push(['checks', `${n(r.checks)} check() calls, ${n(r.verifiedBlocks)} block stamps verified${r.leftFreeBlocks !== null ? `, pool after the drain: ${n(r.leftUsedBlocks!)} used blocks, ${n(r.leftFreeBlocks)} free` : ''}`]);
+  rows.push(['checks', `${n(r.checks)} check() calls, ${n(r.verifiedBlocks)} block stamps verified`]);
+  if (r.drained !== null && r.leftFreeBlocks !== null) {
+    rows.push(['drain', `${n(r.drained)} live blocks verified and freed; then ${n(r.leftUsedBlocks!)} used blocks, ${n(r.leftFreeBlocks)} free`]);
+  }
   if (r.problem !== null) {
     rows.push(['found', `${r.problem.kind} after ${n(r.problem.afterOperations)} operations: ${r.problem.message}`]);
     rows.push(['check() now says', r.problem.check || 'the pool passes check()']);
@@ -143,9 +152,14 @@ export function summary(r: SimResult, record?: string): string {
     : r.verdict === 'deadlock' ? 'DEADLOCK: an interrupt handler would wait forever for the lock' : 'CORRUPTED: the pool was damaged (run with --lock interrupt)';
   rows.push(['verdict', verdict]);
   if (record !== undefined) rows.push(['trace', record]);
-  rows.push(['reproduce', `npm run sim -- --target ${r.target} --workload ${r.workload} --strategy ${r.strategy} --lock ${r.lock} --seed ${r.seed} --ops ${r.operations}`]);
+  rows.push(['reproduce', reproduce(r, ops)]);
   const w = Math.max(...rows.map(([k]) => k.length)) + 2;
   return `${rows.map(([k, v]) => `${k.padEnd(w)}${v}`).join('\n')}\n`;
+}
+
+/** The command that repeats this run step for step: every choice spelled out, the operation budget included. */
+export function reproduce(r: SimResult, ops?: number): string {
+  return `mcalloc sim --target ${r.target} --workload ${r.workload} --strategy ${r.strategy} --lock ${r.lock} --seed ${r.seed} --ops ${ops ?? r.operations}`;
 }
 
 function n(x: number): string {

@@ -1,8 +1,11 @@
 /**
  * One simulation run: the device, the workload's firmware, the run loop and the final accounting.
  *
- * The loop runs main-loop iterations (interrupts fire in between and, at the core's preemption points,
- * inside allocator calls) until the operation budget or the wall-clock duration is spent. check() runs
+ * The loop runs main-loop steps (interrupts fire in between and, at the core's preemption points,
+ * inside allocator calls) until the operation budget or the wall-clock duration is spent. It stops only
+ * at the end of a step that did an operation, so a run that ended after N operations is repeated
+ * exactly, step for step, by the budget `ops: N` (a step may do several operations: `ops: 100` can
+ * end at 101). check() runs
  * every `checkEvery` operations and after every operation an interrupt preempted; any problem (check(),
  * a stamp, an allocator error, a deadlock) ends the run. A clean run then drains: the sources are
  * silenced, every live block's stamp is verified and the block freed, and the pool must be one free
@@ -22,9 +25,9 @@ export interface SimOptions {
   seed: number;
   /** Overrides the target's lock. */
   lock?: LockName;
-  /** Stop after this many allocator operations... */
+  /** Stop at the end of the main-loop step in which this many allocator operations are reached... */
   ops?: number;
-  /** ...or after this many milliseconds of wall-clock time, whichever comes first. */
+  /** ...or at the end of the first step with an operation after this many milliseconds of wall-clock time. */
   durationMs?: number;
   /** Operations between two check() calls (default 1024). */
   checkEvery?: number;
@@ -66,10 +69,13 @@ export interface SimResult {
   poolSize: number;
   workload: string;
   seed: number;
+  /** Allocator calls of the run (the drain not included): `ops: operations` repeats the run exactly. */
   operations: number;
   allocations: number;
   frees: number;
   reallocations: number;
+  /** Live blocks verified and freed by the drain after a clean run (null when a problem ended it). */
+  drained: number | null;
   failedAllocations: number;
   /** Preemption points passed (allocator steps) and virtual ticks elapsed. */
   steps: number;
@@ -138,6 +144,11 @@ export function simulate(options: SimOptions): SimRun {
   let fragmentation = 0;
   let peakUsedBytes = 0;
   let left: { used: number; free: number } | null = null;
+  let drained: number | null = null;
+  let counts: { operations: number; allocations: number; frees: number; reallocations: number } | undefined;
+  const count = () => {
+    counts = { operations: device.operations, allocations: device.allocations, frees: device.frees, reallocations: device.reallocations };
+  };
   const words: SpanWords = { allocate: 0, free: 0 };
   const probeSizes = [16, 64, 256, 1024, 4096, 0];
   let problem: SimResult['problem'] = null;
@@ -168,33 +179,39 @@ export function simulate(options: SimOptions): SimRun {
     let nextCheck = checkEvery;
     let nextClockRead = 0;
     let nextProgress = started + progressEvery;
+    let timeUp = false;
     for (let i = 0; device.operations < maxOps; i++) {
+      const before = device.operations;
       fw.step();
       if (device.preemptedSinceCheck || device.operations >= nextCheck) {
         check();
         nextCheck = device.operations + checkEvery;
       }
+      if (timeUp && device.operations > before) break;
       if (i >= nextClockRead) {
         nextClockRead = i + 256;
         const now = performance.now();
-        if (now - started >= durationMs) break;
+        if (now - started >= durationMs) timeUp = true;
         if (options.onProgress && now >= nextProgress) {
           nextProgress = now + progressEvery;
           options.onProgress({ operations: device.operations, interrupts: delivered(device), failedAllocations: device.failedAllocations, elapsedMs: now - started, heap });
         }
       }
     }
+    count();
     check();
     options.beforeDrain?.(heap);
     device.irq.silence();
     const live = fw.live();
     fw.forget();
     for (const block of live) device.free(block);
+    drained = live.length;
     check(false);
     const s = heap.stats();
     left = { used: s.usedBlocks, free: s.freeBlocks };
   } catch (e) {
     if (!(e instanceof Detected)) throw e;
+    if (counts === undefined) count();
     // A deadlock stops the interrupted call half-way: what check() says then is about the simulation, not the allocator.
     const after = e.kind === 'deadlock' ? 'not run: the interrupted allocator call never finished' : checkMessage(heap);
     problem = { kind: e.kind, message: e.message, afterOperations: device.operations, check: after };
@@ -225,7 +242,7 @@ export function simulate(options: SimOptions): SimRun {
     heap,
     result: {
       target: target.name, strategy: heap.strategy, lock, poolSize: heap.poolSize, workload: workload.name, seed,
-      operations: device.operations, allocations: device.allocations, frees: device.frees, reallocations: device.reallocations,
+      ...counts!, drained,
       failedAllocations: device.failedAllocations, steps: device.steps, ticks: device.clock.now,
       interrupts: {
         raised: sum('raised'), delivered: sum('delivered'), overruns: sum('overruns'), deferred: sum('deferred'),

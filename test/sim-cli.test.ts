@@ -17,9 +17,15 @@ async function run(argv: string[]) {
 
 for (const [argv, says] of [
   [['--bogus'], /unknown option --bogus/],
+  [['--sed', '3'], /unknown option --sed \(did you mean --seed\?\)/],
   [['--ops'], /--ops needs a value/],
+  [['--ops', '--json'], /--ops needs a value/],
   [['--ops', '-5'], /--ops takes an integer/],
+  [['--ops=1.5'], /--ops takes an integer/],
+  [['--json=yes'], /--json takes no value/],
   [['--duration', '0'], /--duration takes a positive number/],
+  [['--ops', '10', '--duration', '1'], /give --ops or --duration, not both/],
+  [['-x'], /unknown option -x/],
   [['--lock', 'spin'], /--lock must be one of none, interrupt, atomics/],
   [['--workload', 'nope'], /--workload must be one of steady, storm, fragment/],
   [['--target', 'nope'], /unknown target "nope"/],
@@ -30,13 +36,15 @@ for (const [argv, says] of [
     const r = await run([...argv]);
     t.is(r.code, 2);
     t.regex(r.err, says);
+    t.regex(r.err, /^mcalloc sim: [^\n]+\n$/, 'one line');
     t.is(r.out, '');
   });
 }
 
-test('plain text when stdout is not a terminal: progress, heap map, summary, verdict', async (t) => {
+test('plain text when stdout is not a terminal: heap map, summary, verdict; no progress off a terminal', async (t) => {
   const r = await run(['--ops', '20000', '--seed', '3']);
   t.is(r.code, 0, r.err);
+  t.is(r.err, '', 'no progress when stderr is not a terminal');
   t.notRegex(r.out, /\x1b\[/, 'no cursor movement off a terminal');
   t.regex(r.out, /^ops [\d,]+ {3}interrupts/m);
   t.regex(r.out, /^0000 H+[#.+]+$/m, 'the heap map starts with the pool header');
@@ -44,6 +52,43 @@ test('plain text when stdout is not a terminal: progress, heap map, summary, ver
     t.regex(r.out, new RegExp(`^${label} `, 'm'));
   }
   t.regex(r.out, /^verdict +PASS/m);
+});
+
+test('progress goes to stderr on a terminal, and --quiet silences it', async (t) => {
+  let out = '', err = '';
+  const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: true } };
+  t.is(await main(['--duration', '0.3', '--seed', '2'], io), 0);
+  t.regex(err, /ops [\d,]+ {3}interrupts/, 'a progress line on the terminal');
+  t.regex(err, /\x1b\[0J$/, 'erased at the end');
+  t.notRegex(out, /\x1b\[/);
+  t.regex(out, /^verdict +PASS/m);
+  err = '';
+  t.is(await main(['--ops', '3000', '--quiet'], io), 0);
+  t.is(err, '');
+});
+
+test('a run depends only on its options: the reproduce line repeats it, count for count', async (t) => {
+  const counts = (out: string) => {
+    const r = JSON.parse(out);
+    delete r.elapsedMs;
+    delete r.maskedSpans.longest;
+    delete r.maskedSpans.byOperation;
+    for (const s of r.interrupts.sources) delete s.wall;
+    return r;
+  };
+  const first = await run(['--ops', '100', '--json']);
+  const r1 = JSON.parse(first.out);
+  t.true(r1.operations >= 100 && r1.operations < 110, `--ops 100 ran ${r1.operations}: the last main-loop step may add a few`);
+  t.is(r1.allocations + r1.frees + r1.reallocations, r1.operations, 'the drain is not counted as operations');
+  t.regex(r1.reproduce, /^mcalloc sim --target sim --workload steady --strategy tlsf --lock interrupt --seed 1 --ops 100$/);
+  // A wall-clock run: its reproduce line names the operations it reached, and repeats the same run.
+  const timed = await run(['--duration', '0.2', '--json', '--workload', 'fragment', '--seed', '5']);
+  const r2 = JSON.parse(timed.out);
+  const again = await run([...r2.reproduce.split(' ').slice(2), '--json']);
+  t.deepEqual(counts(again.out), { ...counts(timed.out), reproduce: JSON.parse(again.out).reproduce });
+  t.is(JSON.parse(again.out).operations, r2.operations);
+  // Same options twice: the same run.
+  t.deepEqual(counts((await run(['--ops', '5000', '--json', '--seed', '9'])).out), counts((await run(['--ops', '5000', '--json', '--seed', '9'])).out));
 });
 
 test('--json is one parseable object with the summary fields; --lock none ends in exit code 1', async (t) => {
@@ -64,14 +109,20 @@ test('--record writes the run as a trace that parses and matches the counts', as
   const result = JSON.parse(r.out);
   const ops = parseTrace(readFileSync(file, 'utf8'));
   t.is(ops.filter((o) => o.op === 'a').length, result.allocations - result.failedAllocations);
-  t.is(ops.filter((o) => o.op === 'f').length, result.frees);
+  t.is(ops.filter((o) => o.op === 'f').length, result.frees + result.drained, 'the drain frees are in the trace too');
   t.true(ops.some((o) => o.op === 'r'));
 });
 
-test('npx mcalloc sim: the bin runs the simulator; unknown commands exit 2', async (t) => {
+test('npx mcalloc: the bin runs the compiled CLI; --version, --help, unknown commands exit 2', async (t) => {
   const exec = promisify(execFile);
   const ok = await exec(process.execPath, ['bin/mcalloc.mjs', 'sim', '--ops', '2000']);
   t.regex(ok.stdout, /verdict +PASS/);
-  const err = await t.throwsAsync(exec(process.execPath, ['bin/mcalloc.mjs', 'frobnicate']));
+  const version = await exec(process.execPath, ['bin/mcalloc.mjs', '--version']);
+  t.is(version.stdout, `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
+  t.regex((await exec(process.execPath, ['bin/mcalloc.mjs', '--help'])).stdout, /^usage: mcalloc <command>/);
+  t.regex((await exec(process.execPath, ['bin/mcalloc.mjs', 'tune', '--help'])).stdout, /^usage: mcalloc tune --trace FILE/);
+  t.regex((await exec(process.execPath, ['bin/mcalloc.mjs', 'help', 'sim'])).stdout, /^usage: mcalloc sim/);
+  const err = await t.throwsAsync(exec(process.execPath, ['bin/mcalloc.mjs', 'tnue']));
   t.is((err as unknown as { code: number }).code, 2);
+  t.is((err as unknown as { stderr: string }).stderr, 'mcalloc: unknown command "tnue" (did you mean tune?); commands: sim, tune (see mcalloc --help)\n');
 });
