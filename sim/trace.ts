@@ -58,6 +58,20 @@ export function parseTrace(text: string, options: ParseOptions = {}): TraceOp[] 
   return ops;
 }
 
+/**
+ * The target a trace was recorded for, from a `#` comment before its first operation that says
+ * `target NAME` (`mcalloc sim --record` writes one; so can any recorder).
+ */
+export function traceTarget(text: string): string | undefined {
+  for (const line of text.split(/\r?\n/, 64)) {
+    if (line.trim() === '') continue;
+    if (!line.trimStart().startsWith('#')) return undefined;
+    const m = /\btarget[\s:]+([a-z0-9][\w.-]*)/i.exec(line);
+    if (m) return m[1].replace(/[.,;:]+$/, '');
+  }
+  return undefined;
+}
+
 /** In a device log a trace line may follow a prefix (a timestamp, `mcalloc:`); keep the op part. */
 function extractTraceLine(line: string): string | null {
   const m = /(?:^|\s|:)([afr]\s+\d+(?:\s+\d+)?)\s*$/.exec(line);

@@ -4,7 +4,7 @@
  * and bad input gives one clear line and exit code 2.
  */
 import test from 'ava';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAllocator } from '../src/index.js';
@@ -19,10 +19,16 @@ import { createRandom } from '../sim/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcalloc-tune-'));
 
-async function run(argv: string[]) {
+async function run(argv: string[], cwd?: string) {
   let out = '', err = '';
-  const code = await main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; } });
-  return { code, out, err };
+  const back = process.cwd();
+  if (cwd !== undefined) process.chdir(cwd);
+  try {
+    const code = await main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; } });
+    return { code, out, err };
+  } finally {
+    process.chdir(back);
+  }
 }
 
 function file(name: string, text: string): string {
@@ -63,7 +69,7 @@ test('a trace recorded with the trace option replays to the same heap and tunes 
   t.is(peak, stats.peakUsedBytes);
   t.is(used, stats.usedBytes);
 
-  const r = await run(['tune', '--trace', file('recorded.trace', text), '--headroom', '0.1']);
+  const r = await run(['--trace', file('recorded.trace', text), '--headroom', '0.1']);
   t.is(r.code, 0, r.err);
   const m = /recommended: strategy (\S+), poolSize (\d+)/.exec(r.out);
   t.truthy(m, r.out);
@@ -75,7 +81,7 @@ test('a trace recorded by the simulator (interrupts and main loop) round-trips t
   simulate({ target: loadTarget('sim'), workload: findWorkload('steady')!, seed: 3, ops: 600, record: (o) => ops.push(o) });
   const text = formatTrace(ops);
   t.deepEqual(parseTrace(text), ops);
-  const r = await run(['tune', '--trace', file('sim.trace', text), '--target', 'sim']);
+  const r = await run(['--trace', file('sim.trace', text), '--target', 'sim']);
   t.is(r.code, 0, r.err);
   const m = /recommended: strategy (\S+), poolSize (\d+)/.exec(r.out);
   t.true(completes(ops, { strategy: m![1] as 'tlsf', poolSize: Number(m![2]) }));
@@ -123,14 +129,71 @@ test('--write sets poolSize for the target strategy and keeps every other field 
   const targets = mkdtempSync(join(tmpdir(), 'mcalloc-targets-'));
   copyFileSync('targets/esp8266.json', join(targets, 'esp8266.json'));
   const before = JSON.parse(readFileSync(join(targets, 'esp8266.json'), 'utf8'));
-  const r = await run(['tune', '--trace', file('w.trace', recorded(5, 150).text), '--target', 'esp8266', '--targets', targets, '--write']);
+  const r = await run(['--trace', file('w.trace', recorded(5, 150).text), '--target', 'esp8266', '--targets', targets, '--write']);
   t.is(r.code, 0, r.err);
-  const m = /poolSize 16384 -> (\d+)/.exec(r.out);
+  const m = /^wrote .*esp8266\.json: poolSize 16384 -> (\d+) \(for its own strategy, first-fit\); note: /m.exec(r.out);
   t.truthy(m, r.out);
+  t.notRegex(r.out, /would set/, 'says what it wrote, once');
+  t.is(r.out.match(/16384 -> /g)!.length, 1);
+  const size = Number(m![1]);
   const text = readFileSync(join(targets, 'esp8266.json'), 'utf8');
-  t.deepEqual(JSON.parse(text), { ...before, poolSize: Number(m![1]) });
-  t.is(text, JSON.stringify({ ...before, poolSize: Number(m![1]) }, null, 2) + '\n');
+  const note = `ESP8266: ${size} bytes pool, smallest code (first-fit); no SharedArrayBuffer on that chip, so no atomics lock. Pool sized by mcalloc tune from w.trace (+15% headroom).`;
+  t.is(before.note.replace(/^ESP8266: 16 KiB pool/, ''), note.replace(/^ESP8266: \d+ bytes pool/, '').replace(/ Pool sized.*$/, ''));
+  t.deepEqual(JSON.parse(text), { ...before, poolSize: size, note });
+  t.is(text, JSON.stringify({ ...before, poolSize: size, note }, null, 2) + '\n');
   t.regex(r.out, /fails @16384/);
+  // A second --write replaces the sentence of the first instead of adding one.
+  const again = await run(['--trace', file('w2.trace', recorded(6, 150).text), '--target', 'esp8266', '--targets', targets, '--write', '--headroom', '0.3']);
+  t.is(again.code, 0, again.err);
+  const second = JSON.parse(readFileSync(join(targets, 'esp8266.json'), 'utf8'));
+  t.regex(second.note, /^ESP8266: \d+ bytes pool, smallest code .* Pool sized by mcalloc tune from w2\.trace \(\+30% headroom\)\.$/);
+  t.is(second.note.match(/Pool sized/g).length, 1);
+});
+
+test('targets: ./targets of the current directory, the trace header names the target, shipped targets are never written', async (t) => {
+  const project = mkdtempSync(join(tmpdir(), 'mcalloc-project-'));
+  mkdirSync(join(project, 'targets'));
+  writeFileSync(join(project, 'targets', 'board.json'), `${JSON.stringify({ poolSize: 8192, strategy: 'tlsf', lock: 'interrupt', note: 'Our board, 8 KiB pool.' }, null, 2)}\n`);
+  const trace = file('board.trace', `# recorded on target board\n${recorded(4, 120).text}`);
+  // No --target: the header line names it, found in ./targets of the current directory.
+  const r = await run(['--trace', trace, '--write'], project);
+  t.is(r.code, 0, r.err);
+  t.regex(r.out, /^target board: tlsf, poolSize 8192 \(named by the trace's header line, targets\/board\.json\)$/m);
+  t.regex(r.out, /fails @8192/);
+  t.regex(r.out, /^wrote targets\/board\.json: poolSize 8192 -> \d+/m);
+  t.regex(JSON.parse(readFileSync(join(project, 'targets', 'board.json'), 'utf8')).note, /^Our board, \d+ (KiB|bytes) pool\. Pool sized by mcalloc tune from board\.trace/);
+  // A shipped target is read (for the comparison) from mcalloc itself, never written.
+  const shipped = await run(['--trace', trace, '--target', 'esp32'], project);
+  t.is(shipped.code, 0, shipped.err);
+  t.regex(shipped.out, /^target esp32: tlsf, poolSize 65536 \(.*targets\/esp32\.json\)$/m);
+  const write = await run(['--trace', trace, '--target', 'esp32', '--write'], project);
+  t.is(write.code, 2);
+  t.regex(write.err, /^mcalloc tune: --write: esp32 is a target shipped with mcalloc \(.*\); copy it to \.\/targets\/ or pass --targets DIR\n$/);
+  // A header naming a target that is nowhere: a warning, and the run goes on without a comparison.
+  const stray = await run(['--trace', file('stray.trace', `# target esp99\n${recorded(4, 60).text}`)], project);
+  t.is(stray.code, 0);
+  t.regex(stray.err, /the trace names target "esp99", which is not here: no comparison/);
+  t.regex(stray.out, /fails @current/);
+});
+
+test('--json: the table, the bounds and the recommendation as one document; --flag=value works', async (t) => {
+  const r = await run(['--trace=' + file('j.trace', recorded(8, 150).text), '--json', '--headroom=0.2', '--target=esp32']);
+  t.is(r.code, 0, r.err);
+  const doc = JSON.parse(r.out);
+  t.is(doc.headroom, 0.2);
+  t.is(doc.target.name, 'esp32');
+  t.deepEqual(doc.strategies.map((s: { strategy: string }) => s.strategy), ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf']);
+  const ops = parseTrace(readFileSync(join(dir, 'j.trace'), 'utf8'));
+  for (const s of doc.strategies) {
+    t.true(completes(ops, { strategy: s.strategy, poolSize: s.smallestPool }), s.strategy);
+    t.is(typeof s.worstOp, 'number');
+    t.true(s.anyTrace.pool >= s.smallestPool);
+    t.is(s.failuresAtCurrent, 0);
+  }
+  const rec = doc.strategies.find((s: { strategy: string }) => s.strategy === doc.recommended.strategy);
+  t.is(doc.recommended.poolSize, rec.withHeadroom);
+  t.deepEqual(doc.forTarget, { strategy: 'tlsf', poolSize: doc.strategies[4].withHeadroom });
+  t.is(doc.wrote, null);
 });
 
 test('--report draws an SVG (one timeline per strategy, at most ~500 points) or an HTML page', async (t) => {
@@ -155,8 +218,12 @@ const BAD: [string, string[] | string, RegExp][] = [
   ['an id allocated twice', 'a 1 16\na 1 8\n', /bad\.trace: line 2: id 1 allocated twice/],
   ['a trace without allocations', '# nothing\n', /no allocations in the trace/],
   ['no --trace', [], /--trace FILE is required/],
-  ['an unknown option', ['--trace', 'x', '--fast'], /unknown argument "--fast"/],
-  ['--write without --target', ['--trace', 'x', '--write'], /--write needs --target/],
+  ['an unknown option', ['--trace', 'x', '--fast'], /unknown option --fast/],
+  ['a misspelt option', ['--trace', 'x', '--hedroom', '1'], /unknown option --hedroom \(did you mean --headroom\?\)/],
+  ['an option without its value', ['--trace'], /--trace needs a value/],
+  ['an option given twice', ['--trace', 'x', '--trace', 'y'], /--trace given twice/],
+  ['--write without a target', ['GOOD', '--write'], /--write needs --target NAME/],
+  ['a pool over the limit', 'a 1 800000000\na 2 800000000\na 3 800000000\n', /bad\.trace: the trace needs a pool of at least \d+ bytes .*over the limit of 2147483640 bytes/],
   ['a bad --headroom', ['--trace', 'x', '--headroom', 'lots'], /--headroom must be a number/],
   ['a report that is neither .svg nor .html', ['--trace', 'x', '--report', 'r.png'], /--report must name a \.svg or \.html file/],
   ['an unknown target', ['GOOD', '--target', 'esp99'], /unknown target "esp99".*known: .*esp32/],
@@ -168,6 +235,7 @@ for (const [what, input, message] of BAD) {
     const r = await run(argv);
     t.is(r.code, 2);
     t.regex(r.err, message);
+    t.regex(r.err, /^mcalloc tune: [^\n]+\n$/, 'one line');
     t.is(r.out, '');
   });
 }

@@ -21,7 +21,7 @@ function save(name: string, note: string, lines: string[]): void {
 }
 
 for (const [name, w] of Object.entries(DEVICE_WORKLOADS)) {
-  save(name, `sim/traces/device-workloads.ts, seed ${SEED}: ${w.note}`, recordWorkload(w, SEED));
+  save(name, `target ${name}, sim/traces/device-workloads.ts, seed ${SEED}: ${w.note}`, recordWorkload(w, SEED));
 }
 
 function recordSim(ops: number, seed = SEED): TraceOp[] {

@@ -1,111 +1,185 @@
 /**
- * mcalloc tune --trace FILE [--target NAME] [--headroom 0.15] [--write] [--report FILE.html|.svg]
- *              [--log] [--targets DIR]
+ * mcalloc tune --trace FILE [--target NAME] [--targets DIR] [--headroom 0.15] [--write]
+ *              [--report FILE.html|.svg] [--log] [--json] [--quiet]
  *
- * Exit codes: 0 done; 2 bad input (usage, unreadable or malformed trace, unknown target), with one
- * line on stderr that names the file and, for a trace, the line.
+ * Exit codes: 0 done; 2 bad input (usage, unreadable or malformed trace, unknown target, a trace no
+ * pool can hold), with one line on stderr that names the file and, for a trace, the line.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { TraceError, parseTrace, type TraceOp } from '../trace.js';
+import { parseOptions } from '../options.js';
+import { ProgressLine, type ErrOutput } from '../progress.js';
+import { TraceError, parseTrace, traceTarget, type TraceOp } from '../trace.js';
 import { formatResult } from './format.js';
 import { reportHtml, reportSvg } from './report.js';
 import { TraceTooLarge } from './search.js';
 import { sampleSeries } from './series.js';
-import { UsageError, defaultTargetsDir, loadTarget, writePoolSize, type Target } from './targets.js';
-import { tune } from './tune.js';
+import { UsageError, findTarget, shown, tunedNote, writeTarget, type Target } from './targets.js';
+import { tune, type TuneResult } from './tune.js';
 
-export const USAGE = `usage: mcalloc tune --trace FILE [--target NAME] [--headroom 0.15] [--write] [--report FILE.html|.svg]
+export const USAGE = `usage: mcalloc tune --trace FILE [options]     (in a clone of mcalloc: npm run tune -- ...)
+
+Replays an allocation trace against every strategy, finds each one's smallest pool, and
+recommends a strategy and a pool size with headroom.
+
   --trace FILE     one operation per line: a ID SIZE | f ID | r ID SIZE
-  --log            FILE is a device log (xsbug, serial console): ignore lines that are not trace lines
-  --target NAME    compare with targets/NAME.json (its poolSize, strategy, alignment, debug)
+  --log            FILE is a device log (xsbug, serial console): skip lines that are not trace lines
+  --target NAME    compare with the target NAME.json (its poolSize, strategy, alignment, debug);
+                   default: the target named by the trace's header line (# ... target NAME ...)
+  --targets DIR    where targets are (default ./targets, then the targets shipped with mcalloc)
   --headroom X     fraction added to the smallest pool for the recommendation (default 0.15)
-  --write          set targets/NAME.json poolSize to the size for its own strategy (needs --target)
+  --write          set the target's poolSize (the size for its own strategy) and its note
   --report FILE    write charts: .svg (an image) or .html (the image and the table)
-  --targets DIR    where the targets are (default ./targets)
-`;
+  --json           print the table, the bounds and the recommendation as one JSON document
+  --quiet          no progress on stderr (there is none either when stderr is not a terminal)
+  --help           this text
+
+Options take their value as --trace FILE or --trace=FILE. Exit code 0, or 2 with one line on
+stderr for bad options or input.`;
+
+const SPEC = {
+  trace: { type: 'string' }, log: { type: 'boolean' }, target: { type: 'string' }, targets: { type: 'string' },
+  headroom: { type: 'string' }, write: { type: 'boolean' }, report: { type: 'string' }, json: { type: 'boolean' },
+  quiet: { type: 'boolean' }, help: { type: 'boolean' },
+} as const;
 
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Where progress goes; none when absent. */
+  progress?: ErrOutput;
 }
 
-const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), progress: process.stderr };
 
 interface Args {
-  trace?: string;
+  trace: string;
   target?: string;
+  targets?: string;
   headroom: number;
   write: boolean;
   report?: string;
   log: boolean;
-  targets?: string;
-  help: boolean;
+  json: boolean;
+  quiet: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const a: Args = { headroom: 0.15, write: false, log: false, help: false };
-  const value = (i: number, flag: string) => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === 'tune' && i === 0) continue; // `mcalloc tune ...` may pass its subcommand along
-    if (flag === '--trace') a.trace = value(i++, flag);
-    else if (flag === '--target') a.target = value(i++, flag);
-    else if (flag === '--report') a.report = value(i++, flag);
-    else if (flag === '--targets') a.targets = value(i++, flag);
-    else if (flag === '--headroom') {
-      a.headroom = Number(value(i++, flag));
-      if (!Number.isFinite(a.headroom) || a.headroom < 0 || a.headroom > 10) throw new UsageError(`--headroom must be a number from 0 to 10 (got ${argv[i]})`);
-    } else if (flag === '--write') a.write = true;
-    else if (flag === '--log') a.log = true;
-    else if (flag === '--help' || flag === '-h') a.help = true;
-    else throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
+function parseArgs(argv: readonly string[]): Args | 'help' {
+  const o = parseOptions(argv, SPEC, 'mcalloc tune --help');
+  if (o.help) return 'help';
+  if (o.trace === undefined || o.trace === '') throw new UsageError('--trace FILE is required (see mcalloc tune --help)');
+  let headroom = 0.15;
+  if (o.headroom !== undefined) {
+    headroom = Number(o.headroom);
+    if (o.headroom.trim() === '' || !Number.isFinite(headroom) || headroom < 0 || headroom > 10) throw new UsageError(`--headroom must be a number from 0 to 10 (got ${JSON.stringify(o.headroom)})`);
   }
-  if (a.help) return a;
-  if (!a.trace) throw new UsageError('--trace FILE is required');
-  if (a.write && !a.target) throw new UsageError('--write needs --target NAME');
-  if (a.report && !/\.(svg|html?)$/i.test(a.report)) throw new UsageError(`--report must name a .svg or .html file (got ${a.report})`);
-  return a;
+  if (o.report !== undefined && !/\.(svg|html?)$/i.test(o.report)) throw new UsageError(`--report must name a .svg or .html file (got ${JSON.stringify(o.report)})`);
+  if (o.target !== undefined && o.target === '') throw new UsageError('--target needs a name');
+  return {
+    trace: o.trace, target: o.target, targets: o.targets, headroom, write: o.write === true, report: o.report,
+    log: o.log === true, json: o.json === true, quiet: o.quiet === true,
+  };
 }
 
-function readTrace(file: string, lenient: boolean): TraceOp[] {
+function readTrace(file: string, lenient: boolean): { ops: TraceOp[]; header?: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read trace ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError(`cannot read trace ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (e as Error).message}`);
   }
-  const ops = parseTrace(text, { lenient });
+  let ops: TraceOp[];
+  try {
+    ops = parseTrace(text, { lenient });
+  } catch (e) {
+    if (e instanceof TraceError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
   if (!ops.some((o) => o.op !== 'f')) throw new UsageError(`${file}: no allocations in the trace${lenient ? '' : ' (a device log? try --log)'}`);
-  return ops;
+  return { ops, header: traceTarget(text) };
 }
 
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
-  let args: Args;
+/** The target to compare with: --target, else the trace's header line; a named one must exist. */
+function chooseTarget(args: Args, header: string | undefined, warn: (s: string) => void): { target?: Target; from?: 'option' | 'header' } {
+  if (args.target !== undefined) return { target: findTarget(args.target, args.targets), from: 'option' };
+  if (header === undefined) {
+    if (args.write) throw new UsageError('--write needs --target NAME (the trace has no header line naming its target)');
+    return {};
+  }
   try {
-    args = parseArgs(argv);
-    if (args.help) {
-      io.out(USAGE);
+    return { target: findTarget(header, args.targets), from: 'header' };
+  } catch (e) {
+    if (!(e instanceof UsageError) || args.write) throw e;
+    warn(`mcalloc tune: the trace names target ${JSON.stringify(header)}, which is not here: no comparison (${e.message})\n`);
+    return {};
+  }
+}
+
+interface Wrote { file: string; poolSize: { from: number; to: number }; note: { from: string | null; to: string } }
+
+function jsonDocument(result: TuneResult, trace: { file: string; operations: number }, target: Target | undefined, from: string | undefined, wrote: Wrote | null, report: string | null) {
+  const own = target ? result.results.find((r) => r.strategy === target.strategy) : undefined;
+  return {
+    trace,
+    target: target ? { name: target.name, file: shown(target.file), from, shipped: target.shipped, poolSize: target.poolSize, strategy: target.strategy } : null,
+    profile: result.profile,
+    headroom: result.headroom,
+    strategies: result.results.map((r) => ({
+      strategy: r.strategy,
+      smallestPool: r.search.size,
+      exact: r.search.exact,
+      scannedDownTo: r.search.scannedDownTo,
+      lowerBound: r.search.lowerBound,
+      replays: r.search.replays,
+      utilization: r.utilization,
+      failuresAtCurrent: r.failuresAtCurrent,
+      worstOp: r.cost.worst,
+      meanOp: r.cost.mean,
+      withHeadroom: r.withHeadroom,
+      anyTrace: { pool: r.boundPool, formula: r.bound.formula, source: r.bound.source },
+    })),
+    recommended: result.recommended,
+    forTarget: own ? { strategy: own.strategy, poolSize: own.withHeadroom } : null,
+    robsonFloorPool: result.robsonFloorPool,
+    wrote,
+    report,
+  };
+}
+
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  let progress: ProgressLine | undefined;
+  let traceFile = '';
+  try {
+    const args = parseArgs(argv);
+    if (args === 'help') {
+      io.out(`${USAGE}\n`);
       return 0;
     }
-    const ops = readTrace(args.trace!, args.log);
-    const target: Target | undefined = args.target ? loadTarget(args.targets ?? defaultTargetsDir(), args.target) : undefined;
+    traceFile = args.trace;
+    progress = new ProgressLine(io.progress, io.progress?.isTTY === true && !args.quiet);
+    progress.update(`mcalloc tune: reading ${args.trace}`, true);
+    const { ops, header } = readTrace(args.trace, args.log);
+    const { target, from } = chooseTarget(args, header, io.err);
+    if (args.write && target?.shipped) {
+      throw new UsageError(`--write: ${target.name} is a target shipped with mcalloc (${target.file}); copy it to ./targets/ or pass --targets DIR`);
+    }
+    const traceName = basename(args.trace);
     const result = tune(ops, {
       headroom: args.headroom,
       alignment: target?.alignment,
       debug: target?.debug,
       current: target ? { poolSize: target.poolSize, strategy: target.strategy } : undefined,
+      onProgress: (what) => progress!.update(`mcalloc tune: ${traceName}, ${ops.length} operations: ${what}`),
     });
-    const traceName = basename(args.trace!);
-    const ctx = { traceName, target: target ? { name: target.name, poolSize: target.poolSize, strategy: target.strategy } : undefined };
+    const ctx = {
+      traceName,
+      target: target ? { name: target.name, poolSize: target.poolSize, strategy: target.strategy, file: shown(target.file), from } : undefined,
+      willWrite: args.write,
+    };
     const text = formatResult(result, ctx);
-    io.out(text);
     if (args.report) {
+      progress.update('mcalloc tune: drawing the report', true);
       const pool = result.recommended.poolSize;
       const series = result.results.map((r) => sampleSeries(ops, { strategy: r.strategy, poolSize: pool, alignment: target?.alignment, debug: target?.debug }));
       const input = { result, series, traceName, currentPool: target?.poolSize };
@@ -114,21 +188,31 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       } catch (e) {
         throw new UsageError(`cannot write report ${args.report}: ${(e as Error).message}`);
       }
-      io.out(`report: ${args.report}\n`);
     }
+    let wrote: Wrote | null = null;
     if (args.write && target) {
       const own = result.results.find((r) => r.strategy === target.strategy)!;
-      writePoolSize(target, own.withHeadroom);
-      io.out(`wrote ${target.file}: poolSize ${target.poolSize} -> ${own.withHeadroom}\n`);
+      const note = tunedNote(target.note, target.poolSize, own.withHeadroom, traceName, args.headroom);
+      try {
+        writeTarget(target, own.withHeadroom, note);
+      } catch (e) {
+        throw new UsageError(`--write: cannot write ${shown(target.file)}: ${(e as Error).message}`);
+      }
+      wrote = { file: shown(target.file), poolSize: { from: target.poolSize, to: own.withHeadroom }, note: { from: target.note ?? null, to: note } };
     }
+    progress.clear();
+    if (args.json) {
+      io.out(`${JSON.stringify(jsonDocument(result, { file: args.trace, operations: ops.length }, target, from, wrote, args.report ?? null), null, 2)}\n`);
+      return 0;
+    }
+    io.out(text);
+    if (args.report) io.out(`report: ${args.report}\n`);
+    if (wrote) io.out(`wrote ${wrote.file}: poolSize ${wrote.poolSize.from} -> ${wrote.poolSize.to} (for its own strategy, ${target!.strategy}); note: ${JSON.stringify(wrote.note.to)}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof TraceError) {
-      io.err(`mcalloc tune: ${argv[argv.indexOf('--trace') + 1]}: ${e.message}\n`);
-      return 2;
-    }
+    progress?.clear();
     if (e instanceof UsageError || e instanceof TraceTooLarge) {
-      io.err(`mcalloc tune: ${e.message}\n${e instanceof UsageError && /required|unknown argument|needs/.test(e.message) ? USAGE : ''}`);
+      io.err(`mcalloc tune: ${e instanceof TraceTooLarge ? `${traceFile}: ` : ''}${e.message}\n`);
       return 2;
     }
     throw e;

@@ -1,4 +1,5 @@
 /** The text the CLI prints: the per-strategy table, the recommendation and the worst-case bounds. */
+import { MAX_POOL } from '../../src/pool.js';
 import type { TuneResult } from './tune.js';
 
 function table(rows: string[][], right: boolean[]): string {
@@ -17,7 +18,9 @@ export function searchNote(s: { size: number; scannedDownTo: number; exact: bool
 
 export interface FormatContext {
   traceName: string;
-  target?: { name: string; poolSize: number; strategy: string };
+  target?: { name: string; poolSize: number; strategy: string; file?: string; from?: 'option' | 'header' };
+  /** --write was given: the CLI says what it wrote, so no "would set" line. */
+  willWrite?: boolean;
 }
 
 export function formatResult(r: TuneResult, ctx: FormatContext): string {
@@ -28,7 +31,10 @@ export function formatResult(r: TuneResult, ctx: FormatContext): string {
   out.push(`peak live requested bytes M = ${p.peakLiveBytes}; requests ${p.minSize}..${p.maxSize} bytes (n = ${+n.toFixed(1)})`);
   out.push(`as blocks: peak ${p.peakBlockBytes} bytes (both copies counted while a reallocate moves) in at most ${p.peakBlocks} blocks of ${p.minBlock}..${p.maxBlock} bytes;`);
   out.push(`  no pool below ${p.lowerBound} can complete it (peak live blocks + the smallest header)`);
-  if (ctx.target) out.push(`target ${ctx.target.name}: ${ctx.target.strategy}, poolSize ${ctx.target.poolSize}`);
+  if (ctx.target) {
+    const where = [ctx.target.from === 'header' ? "named by the trace's header line" : '', ctx.target.file ?? ''].filter(Boolean).join(', ');
+    out.push(`target ${ctx.target.name}: ${ctx.target.strategy}, poolSize ${ctx.target.poolSize}${where ? ` (${where})` : ''}`);
+  }
   out.push('');
   const failHead = ctx.target ? `fails @${ctx.target.poolSize}` : 'fails @current';
   const rows = [['strategy', 'smallest pool', 'search', 'utilization', failHead, 'worst op', 'mean op', `+${pct(r.headroom)}`]];
@@ -60,14 +66,14 @@ export function formatResult(r: TuneResult, ctx: FormatContext): string {
     out.push(`  tlsf needs ${pct(t.search.size / picked.search.size - 1)} more pool here, but its operations take bounded time on every trace;`);
     out.push(`  the list strategies' grow with the number of free blocks (interrupts stay masked that long with lock 'interrupt').`);
   }
-  if (ctx.target) {
+  if (ctx.target && !ctx.willWrite) {
     const own = r.results.find((s) => s.strategy === ctx.target!.strategy);
-    if (own) out.push(`--write would set targets/${ctx.target.name}.json poolSize ${ctx.target.poolSize} -> ${own.withHeadroom} (for its own strategy, ${own.strategy})`);
+    if (own) out.push(`--write would set ${ctx.target.file ?? `targets/${ctx.target.name}.json`} poolSize ${ctx.target.poolSize} -> ${own.withHeadroom} (for its own strategy, ${own.strategy})`);
   }
   out.push('');
   out.push(`worst case: a pool that completes ANY trace with M = ${p.peakBlockBytes} block bytes, k = ${p.peakBlocks} blocks, B = ${p.maxBlock}, b = ${p.minBlock}:`);
   const brows = [['strategy', 'pool', 'bound', 'source']];
-  for (const s of r.results) brows.push([s.strategy, String(s.boundPool), s.bound.formula, s.bound.source]);
+  for (const s of r.results) brows.push([s.strategy, s.boundPool > MAX_POOL ? `${s.boundPool} (over the pool limit)` : String(s.boundPool), s.bound.formula, s.bound.source]);
   out.push(table(brows, [false, true, false, false]));
   out.push(`any allocator that does not move blocks can be forced to about ${r.robsonFloorPool} (½·M·log2(B/b), Robson 1971/1974).`);
   return out.join('\n') + '\n';

@@ -3,12 +3,13 @@
  * measure it, and pick a strategy and a pool size with headroom. cli.ts prints and writes the result.
  */
 import { createAllocator, type StrategyName } from '../../src/index.js';
+import { MAX_POOL } from '../../src/pool.js';
 import type { TraceOp } from '../trace.js';
 import { boundFor, robsonFloor, type Bound } from './bounds.js';
 import { measureCost, type CostResult } from './cost.js';
 import { blockProfile, type BlockProfile } from './profile.js';
 import { STRATEGIES, completes, replay } from './replay.js';
-import { smallestPool, type SearchOptions, type SearchResult } from './search.js';
+import { TraceTooLarge, smallestPool, type SearchOptions, type SearchResult } from './search.js';
 
 export interface TuneOptions {
   headroom?: number;
@@ -18,6 +19,8 @@ export interface TuneOptions {
   debug?: boolean;
   strategies?: readonly StrategyName[];
   search?: SearchOptions;
+  /** Told what is being done now (a strategy's search, ...), for a progress line. */
+  onProgress?: (what: string) => void;
 }
 
 export interface StrategyResult {
@@ -32,7 +35,7 @@ export interface StrategyResult {
   bound: Bound;
   /** Pool size (header included) that the bound guarantees for any trace with this M, k, B. */
   boundPool: number;
-  /** Smallest pool with headroom, rounded to a nice size, that completes the trace. */
+  /** Smallest pool with headroom, rounded to a nice size, that completes the trace (at most MAX_POOL). */
   withHeadroom: number;
 }
 
@@ -45,9 +48,9 @@ export interface TuneResult {
   robsonFloorPool: number;
 }
 
-/** Bytes of header and end sentinel for this strategy and pool size. */
+/** Bytes of header and end sentinel for this strategy and pool size (the largest pool's beyond the limit). */
 export function poolOverhead(strategy: StrategyName, poolSize: number): number {
-  const heap = createAllocator({ poolSize: Math.max(poolSize, 4096), strategy });
+  const heap = createAllocator({ poolSize: Math.min(Math.max(poolSize, 4096), MAX_POOL), strategy });
   const overhead = heap.poolSize - heap.stats().heapSize;
   heap.destroy();
   return overhead;
@@ -59,11 +62,15 @@ export function niceSize(n: number): number {
   return Math.ceil(n / step) * step;
 }
 
-/** The first size from `from` upwards (steps of 8) that completes: sizes above the minimum can fail. */
-function firstCompleting(ops: readonly TraceOp[], strategy: StrategyName, from: number, o: TuneOptions): number {
+/**
+ * The first size from `from` upwards (steps of 8) that completes: sizes above the minimum can fail.
+ * `found` completes, so the answer is at most that when the headroom would pass the pool limit.
+ */
+function firstCompleting(ops: readonly TraceOp[], strategy: StrategyName, from: number, found: number, o: TuneOptions): number {
   let size = Math.ceil(from / 8) * 8;
-  while (!completes(ops, { strategy, poolSize: size, alignment: o.alignment, debug: o.debug })) size += 8;
-  return size;
+  if (size > MAX_POOL) return found;
+  while (size <= MAX_POOL && !completes(ops, { strategy, poolSize: size, alignment: o.alignment, debug: o.debug })) size += 8;
+  return size <= MAX_POOL ? size : found;
 }
 
 /** Strategies whose smallest pool is within this fraction of the best compete on worst-op cost. */
@@ -72,10 +79,17 @@ export const NEAR_BEST = 0.05;
 export function tune(ops: readonly TraceOp[], o: TuneOptions = {}): TuneResult {
   const headroom = o.headroom ?? 0.15;
   const profile = blockProfile(ops, o.debug);
+  if (profile.lowerBound > MAX_POOL) {
+    throw new TraceTooLarge(`the trace needs a pool of at least ${profile.lowerBound} bytes (its peak live blocks), over the limit of ${MAX_POOL} bytes (32-bit offsets)`);
+  }
   const results: StrategyResult[] = [];
-  for (const strategy of o.strategies ?? STRATEGIES) {
+  const strategies = o.strategies ?? STRATEGIES;
+  for (const [i, strategy] of strategies.entries()) {
+    const step = (what: string) => o.onProgress?.(`${strategy} (${i + 1}/${strategies.length}): ${what}`);
     const config = { strategy, alignment: o.alignment, debug: o.debug };
+    step('smallest pool');
     const search = smallestPool(ops, config, profile.lowerBound, o.search);
+    step('cost and headroom');
     const bound = boundFor(strategy, profile);
     const boundPool = Math.ceil(bound.heapBytes / 8) * 8 + poolOverhead(strategy, bound.heapBytes);
     results.push({
@@ -86,7 +100,7 @@ export function tune(ops: readonly TraceOp[], o: TuneOptions = {}): TuneResult {
       cost: measureCost(ops, { ...config, poolSize: search.size }),
       bound,
       boundPool,
-      withHeadroom: firstCompleting(ops, strategy, niceSize(search.size * (1 + headroom)), o),
+      withHeadroom: firstCompleting(ops, strategy, niceSize(search.size * (1 + headroom)), search.size, o),
     });
   }
   const best = Math.min(...results.map((r) => r.search.size));
