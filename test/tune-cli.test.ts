@@ -4,7 +4,7 @@
  * and bad input gives one clear line and exit code 2.
  */
 import test from 'ava';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAllocator } from '../src/index.js';
@@ -127,27 +127,24 @@ test('a device log (ESP32 serial console with xsbug-style lines) is read with --
 
 test('--write sets poolSize for the target strategy and keeps every other field and the format', async (t) => {
   const targets = mkdtempSync(join(tmpdir(), 'mcalloc-targets-'));
-  copyFileSync('targets/esp8266.json', join(targets, 'esp8266.json'));
-  const before = JSON.parse(readFileSync(join(targets, 'esp8266.json'), 'utf8'));
-  const r = await run(['--trace', file('w.trace', recorded(5, 150).text), '--target', 'esp8266', '--targets', targets, '--write']);
+  const before = { poolSize: 16384, strategy: 'first-fit', lock: 'none', alignment: 8, debug: false, note: 'Small board: 16 KiB pool, smallest code (first-fit).' };
+  writeFileSync(join(targets, 'small.json'), `${JSON.stringify(before, null, 2)}\n`);
+  const r = await run(['--trace', file('w.trace', recorded(5, 150).text), '--target', 'small', '--targets', targets, '--write']);
   t.is(r.code, 0, r.err);
-  const m = /^wrote .*esp8266\.json: poolSize 16384 -> (\d+) \(for its own strategy, first-fit\); note: /m.exec(r.out);
+  const m = /^wrote .*small\.json: poolSize 16384 -> (\d+) \(for its own strategy, first-fit\); note: /m.exec(r.out);
   t.truthy(m, r.out);
   t.notRegex(r.out, /would set/, 'says what it wrote, once');
   t.is(r.out.match(/16384 -> /g)!.length, 1);
   const size = Number(m![1]);
-  const text = readFileSync(join(targets, 'esp8266.json'), 'utf8');
-  const note = `ESP8266: ${size} bytes pool, smallest code (first-fit); no SharedArrayBuffer on that chip, so no atomics lock. Pool sized by mcalloc tune from w.trace (+15% headroom).`;
-  t.is(before.note.replace(/^ESP8266: 16 KiB pool/, ''), note.replace(/^ESP8266: \d+ bytes pool/, '').replace(/ Pool sized.*$/, ''));
-  t.deepEqual(JSON.parse(text), { ...before, poolSize: size, note });
+  const text = readFileSync(join(targets, 'small.json'), 'utf8');
+  const note = `Small board: ${size % 1024 ? `${size} bytes` : `${size / 1024} KiB`} pool, smallest code (first-fit). Pool sized by mcalloc tune from w.trace (+15% headroom).`;
   t.is(text, JSON.stringify({ ...before, poolSize: size, note }, null, 2) + '\n');
   t.regex(r.out, /fails @16384/);
   // A second --write replaces the sentence of the first instead of adding one.
-  const again = await run(['--trace', file('w2.trace', recorded(6, 150).text), '--target', 'esp8266', '--targets', targets, '--write', '--headroom', '0.3']);
+  const again = await run(['--trace', file('w2.trace', recorded(6, 150).text), '--target', 'small', '--targets', targets, '--write', '--headroom', '0.3']);
   t.is(again.code, 0, again.err);
-  const second = JSON.parse(readFileSync(join(targets, 'esp8266.json'), 'utf8'));
-  t.regex(second.note, /^ESP8266: \d+ bytes pool, smallest code .* Pool sized by mcalloc tune from w2\.trace \(\+30% headroom\)\.$/);
-  t.is(second.note.match(/Pool sized/g).length, 1);
+  const second = JSON.parse(readFileSync(join(targets, 'small.json'), 'utf8'));
+  t.regex(second.note, /^Small board: \d+ (bytes|KiB) pool, smallest code \(first-fit\)\. Pool sized by mcalloc tune from w2\.trace \(\+30% headroom\)\.$/);
 });
 
 test('targets: ./targets of the current directory, the trace header names the target, shipped targets are never written', async (t) => {
