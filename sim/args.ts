@@ -3,6 +3,7 @@
  * that names the option and what it accepts; the CLI prints it on one line and exits with code 2.
  */
 import type { LockName, StrategyName } from '../src/index.js';
+import { SIM_MODELS, type SimModel } from './events.js';
 import { parseOptions, UsageError } from './options.js';
 import { DEFAULT_TARGET, targetNames } from './target.js';
 import { DEFAULT_WORKLOAD, WORKLOADS } from './workloads.js';
@@ -19,6 +20,8 @@ export interface SimArgs {
   /** Seconds of wall-clock time instead of a number of operations (what it does then depends on the host). */
   duration: number | undefined;
   lock: LockName | undefined;
+  /** Undefined: the model the target's lock is for. */
+  model: SimModel | undefined;
   strategy: StrategyName | undefined;
   record: string | undefined;
   json: boolean;
@@ -32,14 +35,14 @@ const STRATEGIES: readonly StrategyName[] = ['first-fit', 'next-fit', 'best-fit'
 const SPEC = {
   help: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
   target: { type: 'string' }, workload: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' },
-  duration: { type: 'string' }, lock: { type: 'string' }, strategy: { type: 'string' }, record: { type: 'string' },
+  duration: { type: 'string' }, lock: { type: 'string' }, model: { type: 'string' }, strategy: { type: 'string' }, record: { type: 'string' },
 } as const;
 
 export const USAGE = `usage: mcalloc sim [options]          (in a clone of mcalloc: npm run sim -- [options])
 
-Runs the allocator on a simulated device whose interrupt handlers allocate and free, and ends
-with the heap map, a summary and a verdict. A run depends only on its options: the reproduce
-line at the end repeats it exactly.
+Runs the allocator on a simulated device whose interrupt handlers, event loop or Workers allocate
+and free, and ends with the heap map, a summary and a verdict. A run depends only on its options
+(the workers model aside): the reproduce line at the end repeats it exactly.
 
   --target NAME       device configuration: mcalloc's targets/NAME.json (default ${DEFAULT_TARGET};
                       have: ${targetNames().join(', ')})
@@ -51,6 +54,12 @@ ${WORKLOADS.map((w) => `                        ${w.name}: ${w.description}`).jo
   --duration SECONDS  run for this long instead (wall-clock: the count depends on the host;
                       the reproduce line then gives the --ops that repeats the run)
   --lock NAME         override the target's lock: ${LOCKS.join(' | ')}
+  --model NAME        ${SIM_MODELS.join(' | ')} (default: the one the target's lock is for: none -> events,
+                      interrupt -> interrupts, atomics -> workers)
+                        events: interrupts post messages, handlers run from the main loop (Moddable)
+                        interrupts: handlers allocate inside the interrupt, preempting allocator calls
+                        workers: Worker threads share the pool (a SharedArrayBuffer); the
+                        interleaving of the threads is not repeated by the seed
   --strategy NAME     override the target's strategy: ${STRATEGIES.join(' | ')}
   --record FILE       write the allocation trace (a ID SIZE / f ID / r ID SIZE) for mcalloc tune
   --json              print the result as one JSON document (no heap map)
@@ -96,6 +105,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
     ops: o.ops !== undefined ? integer('ops', o.ops, 1) : duration === undefined ? DEFAULT_OPS : undefined,
     duration,
     lock: o.lock === undefined ? undefined : oneOf('lock', o.lock, LOCKS),
+    model: o.model === undefined ? undefined : oneOf('model', o.model, SIM_MODELS),
     strategy: o.strategy === undefined ? undefined : oneOf('strategy', o.strategy, STRATEGIES),
     record: o.record,
     json: o.json === true,

@@ -4,12 +4,15 @@
  * the final map and the summary, or with --json only the result object.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Allocator } from '../src/index.js';
 import { parseSimArgs, USAGE, UsageError } from './args.js';
+import { modelForLock } from './events.js';
 import { heapMap, heapMapLegend } from './heapmap.js';
 import { simulate, type Progress, type SimResult, type SimRun } from './simulate.js';
 import { loadTarget, type Target } from './target.js';
 import { formatOp, type TraceOp } from './trace.js';
 import { findWorkload } from './workloads.js';
+import { simulateWorkers, WORKERS } from './workers-model.js';
 
 export interface Output {
   write(text: string): unknown;
@@ -35,6 +38,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       return 0;
     }
     target = loadTarget(args.target);
+    const lock = args.lock ?? target.lock;
+    if ((args.model ?? modelForLock(target.lock)) === 'workers') {
+      if (lock !== 'atomics' && lock !== 'none') throw new UsageError(`the workers model shares the pool between threads: --lock atomics (or none, to watch it fail), not ${lock}`);
+      if (args.record !== undefined) throw new UsageError('--record is not available with the workers model (several threads, one trace)');
+    }
   } catch (e) {
     if (!(e instanceof UsageError) && !(e instanceof Error && /target/.test(e.message))) throw e;
     io.stderr.write(`mcalloc sim: ${(e as Error).message}\n`);
@@ -43,6 +51,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   if (args.strategy !== undefined) target = { ...target, strategy: args.strategy };
   const workload = findWorkload(args.workload)!;
   const lock = args.lock ?? target.lock;
+  const model = args.model ?? modelForLock(target.lock);
 
   let trace: TraceWriter | undefined;
   if (args.record !== undefined) {
@@ -57,19 +66,22 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 
   const live = io.stderr.isTTY === true && !args.quiet;
   const screen = new Screen(io.stderr);
-  if (!args.json) io.stdout.write(`mcalloc sim: target ${target.name} (${target.strategy}, lock ${lock}, ${kib(target.poolSize)} pool), workload ${workload.name}, seed ${args.seed}\n`);
+  const what = model === 'workers' ? `${WORKERS} Workers on one shared pool` : `workload ${workload.name}`;
+  if (!args.json) io.stdout.write(`mcalloc sim: target ${target.name} (${target.strategy}, lock ${lock}, ${kib(target.poolSize)} pool), ${model} model, ${what}, seed ${args.seed}\n`);
   let finalMap: string[] = [];
   let run: SimRun;
   try {
-    run = simulate({
+    const common = {
       target, workload, seed: args.seed, lock, ops: args.ops, durationMs: args.duration === undefined ? undefined : args.duration * 1000,
-      record: trace === undefined ? undefined : (op: TraceOp) => trace!.line(formatOp(op)),
       progressEveryMs: 100,
-      onProgress: live ? (p) => screen.draw([progressLine(p), ...(args.json ? [] : [...heapMap(p.heap), heapMapLegend(p.heap)])]) : undefined,
-      beforeDrain: (heap) => {
+      onProgress: live ? (p: Progress) => screen.draw([progressLine(p), ...(args.json ? [] : [...heapMap(p.heap), heapMapLegend(p.heap)])]) : undefined,
+      beforeDrain: (heap: Allocator) => {
         finalMap = [...heapMap(heap), heapMapLegend(heap)];
       },
-    });
+    };
+    run = model === 'workers'
+      ? await simulateWorkers(common)
+      : simulate({ ...common, model, record: trace === undefined ? undefined : (op: TraceOp) => trace!.line(formatOp(op)) });
   } finally {
     trace?.close();
     screen.clear();
@@ -122,11 +134,20 @@ export function summary(r: SimResult, record?: string, ops?: number): string {
   const ms = r.maskedSpans;
   const hot = ['allocate', 'free', 'reallocate'].filter((k) => ms.byOperation[k] !== undefined);
   const rows: [string, string][] = [
-    ['operations', `${n(r.operations)} (allocate ${n(r.allocations)}, free ${n(r.frees)}, reallocate ${n(r.reallocations)}) in ${n(r.ticks)} ticks`],
-    ['interrupts', `${n(i.delivered)} delivered: ${n(i.deferred)} held back by the lock, ${n(i.nested)} nested, ${n(i.preempting)} inside an allocator call; ${n(i.overruns)} lost to overruns`],
-    ...i.sources.map((s): [string, string] => [`  ${s.name} (priority ${s.priority})`, `${n(s.delivered)} delivered, ${n(s.raised)} raised`]),
-    ['failed allocations', n(r.failedAllocations)],
+    ['operations', `${n(r.operations)} (allocate ${n(r.allocations)}, free ${n(r.frees)}, reallocate ${n(r.reallocations)})${r.workers === null ? ` in ${n(r.ticks)} ticks` : ''}`],
   ];
+  if (r.workers === null) {
+    rows.push(['interrupts', `${n(i.delivered)} delivered: ${n(i.deferred)} held back by the lock, ${n(i.nested)} nested, ${n(i.preempting)} inside an allocator call; ${n(i.overruns)} lost to overruns`]);
+    rows.push(...i.sources.map((s): [string, string] => [`  ${s.name} (priority ${s.priority})`, `${n(s.delivered)} delivered, ${n(s.raised)} raised`]));
+  }
+  if (r.events !== null) {
+    const e = r.events;
+    rows.push(['event queue', `${n(e.posted)} messages posted by interrupts, ${n(e.dispatched)} run from the main loop, ${n(e.dropped)} dropped (queue full); deepest ${e.deepest}, longest wait ${n(e.longestWait)} ticks`]);
+  }
+  if (r.workers !== null) {
+    rows.push(['workers', r.workers.map((w) => `#${w.id} ${n(w.operations)} ops in ${n(w.elapsedMs)} ms`).join(', ')]);
+  }
+  rows.push(['failed allocations', n(r.failedAllocations)]);
   if (r.checks === 0) rows.push(['peak use', 'n/a (the run ended before the first check)']);
   else {
     rows.push(['peak use', `${n(r.peakUsedBytes)} of ${n(r.poolSize)} bytes (${((100 * r.peakUsedBytes) / r.poolSize).toFixed(1)}%)`]);
@@ -139,6 +160,7 @@ export function summary(r: SimResult, record?: string, ops?: number): string {
   } else {
     rows.push(['masked span', `none: lock '${r.lock}' does not mask interrupts`]);
   }
+  rows.push(['model', MODEL_TEXT[r.model]]);
   rows.push(['checks', `${n(r.checks)} check() calls, ${n(r.verifiedBlocks)} block stamps verified`]);
   if (r.drained !== null && r.leftFreeBlocks !== null) {
     rows.push(['drain', `${n(r.drained)} live blocks verified and freed; then ${n(r.leftUsedBlocks!)} used blocks, ${n(r.leftFreeBlocks)} free`]);
@@ -149,18 +171,26 @@ export function summary(r: SimResult, record?: string, ops?: number): string {
   }
   const verdict = r.verdict === 'pass'
     ? 'PASS: no corruption, every block intact'
-    : r.verdict === 'deadlock' ? 'DEADLOCK: an interrupt handler would wait forever for the lock' : 'CORRUPTED: the pool was damaged (run with --lock interrupt)';
+    : r.verdict === 'deadlock' ? 'DEADLOCK: an interrupt handler would wait forever for the lock'
+      : `CORRUPTED: the pool was damaged (run with --lock ${r.model === 'workers' ? 'atomics' : 'interrupt'})`;
   rows.push(['verdict', verdict]);
   if (record !== undefined) rows.push(['trace', record]);
-  rows.push(['reproduce', reproduce(r, ops)]);
+  rows.push([r.model === 'workers' ? 'run again' : 'reproduce', reproduce(r, ops)]);
   const w = Math.max(...rows.map(([k]) => k.length)) + 2;
   return `${rows.map(([k, v]) => `${k.padEnd(w)}${v}`).join('\n')}\n`;
 }
 
 /** The command that repeats this run step for step: every choice spelled out, the operation budget included. */
 export function reproduce(r: SimResult, ops?: number): string {
-  return `mcalloc sim --target ${r.target} --workload ${r.workload} --strategy ${r.strategy} --lock ${r.lock} --seed ${r.seed} --ops ${ops ?? r.operations}`;
+  const workload = r.model === 'workers' ? '' : ` --workload ${r.workload}`;
+  return `mcalloc sim --target ${r.target} --model ${r.model}${workload} --strategy ${r.strategy} --lock ${r.lock} --seed ${r.seed} --ops ${ops ?? r.operations}`;
 }
+
+const MODEL_TEXT = {
+  events: 'events: interrupts only post messages; handlers run from the main loop, to completion (Moddable)',
+  interrupts: 'interrupts: handlers allocate inside the interrupt, preempting allocator calls',
+  workers: "workers: Worker threads share the pool; the interleaving is the OS scheduler's, not the seed's",
+} as const;
 
 function n(x: number): string {
   return x.toLocaleString('en-US');

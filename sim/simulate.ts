@@ -13,6 +13,7 @@
  */
 import type { Allocator, LockName } from '../src/index.js';
 import { Detected, Device, type DetectionKind } from './device.js';
+import { EventQueue, modelForLock, type EventStats, type SimModel } from './events.js';
 import type { InterruptCounts, SourceStats } from './irq.js';
 import { probeSpanWords, type SpanWords } from './span-probe.js';
 import type { Target } from './target.js';
@@ -25,6 +26,12 @@ export interface SimOptions {
   seed: number;
   /** Overrides the target's lock. */
   lock?: LockName;
+  /**
+   * 'events' (interrupts post messages, handlers run from the main loop: events.ts) or 'interrupts'
+   * (handlers run inside the interrupt, preempting at the core's preemption points). Default: the model
+   * the target's own lock is for (modelForLock); 'workers' runs in workers-model.ts, not here.
+   */
+  model?: SimModel;
   /** Stop at the end of the main-loop step in which this many allocator operations are reached... */
   ops?: number;
   /** ...or at the end of the first step with an operation after this many milliseconds of wall-clock time. */
@@ -68,6 +75,7 @@ export interface SimResult {
   lock: LockName;
   poolSize: number;
   workload: string;
+  model: SimModel;
   seed: number;
   /** Allocator calls of the run (the drain not included): `ops: operations` repeats the run exactly. */
   operations: number;
@@ -81,6 +89,10 @@ export interface SimResult {
   steps: number;
   ticks: number;
   interrupts: InterruptCounts & { sources: SourceStats[] };
+  /** The event model's message queue (null in the other models). */
+  events: EventStats | null;
+  /** The workers model: one entry per Worker (null in the other models). */
+  workers: WorkerStats[] | null;
   peakUsedBytes: number;
   /** Fragmentation at the end of the run (before the drain) and the highest seen at a check. */
   fragmentation: number;
@@ -112,6 +124,14 @@ export interface SimResult {
   elapsedMs: number;
 }
 
+export interface WorkerStats {
+  id: number;
+  operations: number;
+  failedAllocations: number;
+  /** Wall-clock time of its operations, start-up excluded. */
+  elapsedMs: number;
+}
+
 export interface SimRun {
   result: SimResult;
   /** The pool as the run left it (after the drain, or at the problem). */
@@ -131,11 +151,20 @@ export function simulate(options: SimOptions): SimRun {
   let nextProbe = probeEvery === 0 ? Infinity : 0;
   const progressEvery = options.progressEveryMs ?? 100;
 
+  const model = options.model ?? modelForLock(target.lock);
+  if (model === 'workers') throw new Error('simulate: the workers model runs in simulateWorkers() (workers-model.ts)');
   let firmware: Firmware | undefined;
+  let events: EventQueue | null = null;
   const device = new Device({
     target, lock, seed, record: options.record,
-    sources: (d) => (firmware = new Firmware(d, workload.params)).sources(),
+    sources: (d) => {
+      const specs = (firmware = new Firmware(d, workload.params)).sources();
+      if (model === 'interrupts') return specs;
+      events = new EventQueue(d.clock);
+      return events.wrap(specs);
+    },
   });
+  const queue = events as EventQueue | null;
   const fw = firmware!;
   const heap = device.heap;
   const started = performance.now();
@@ -182,6 +211,7 @@ export function simulate(options: SimOptions): SimRun {
     let timeUp = false;
     for (let i = 0; device.operations < maxOps; i++) {
       const before = device.operations;
+      queue?.dispatch();
       fw.step();
       if (device.preemptedSinceCheck || device.operations >= nextCheck) {
         check();
@@ -202,6 +232,7 @@ export function simulate(options: SimOptions): SimRun {
     check();
     options.beforeDrain?.(heap);
     device.irq.silence();
+    queue?.dispatch(); // messages posted before the silence still run, as queued callbacks would
     const live = fw.live();
     fw.forget();
     for (const block of live) device.free(block);
@@ -241,13 +272,15 @@ export function simulate(options: SimOptions): SimRun {
   return {
     heap,
     result: {
-      target: target.name, strategy: heap.strategy, lock, poolSize: heap.poolSize, workload: workload.name, seed,
+      target: target.name, strategy: heap.strategy, lock, poolSize: heap.poolSize, workload: workload.name, model, seed,
       ...counts!, drained,
       failedAllocations: device.failedAllocations, steps: device.steps, ticks: device.clock.now,
       interrupts: {
         raised: sum('raised'), delivered: sum('delivered'), overruns: sum('overruns'), deferred: sum('deferred'),
         nested: sum('nested'), preempting: sum('preempting'), sources,
       },
+      events: queue === null ? null : { ...queue.stats },
+      workers: null,
       peakUsedBytes, fragmentation: round(fragmentation, 4), peakFragmentation: round(peakFragmentation, 4),
       maskedSpans: { count: device.irq.spanCount, words, longest, byOperation },
       checks, verifiedBlocks: device.frees,

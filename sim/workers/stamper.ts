@@ -20,6 +20,10 @@ export interface StamperTask {
   maxSize: number;
   /** 'atomics'; 'none' shows what the lock prevents. */
   lock: 'atomics' | 'none';
+  /** Optional: stop after this much wall-clock time too (the simulator's --duration). */
+  durationMs?: number;
+  /** Optional: one Int32 per worker (index id - 1) where it publishes its operation count as it goes. */
+  progress?: SharedArrayBuffer;
 }
 
 export interface StamperReport {
@@ -31,6 +35,8 @@ export interface StamperReport {
   /** One line per block whose stamp was not intact at free (at most 10). */
   damaged: string[];
   damagedCount: number;
+  /** Of the operations, the frees of the blocks still live at the end (the worker's drain). */
+  drained: number;
   /** Wall-clock time of the operations (startup excluded). */
   elapsedMs: number;
   /** The allocator error that stopped this worker, or ''. */
@@ -47,7 +53,7 @@ function run(task: StamperTask): StamperReport {
   const words = new Int32Array(task.buffer);
   const random = createRandom(task.seed);
   const live: { ptr: number; words: number; stamp: number }[] = [];
-  const report: StamperReport = { id: task.id, operations: 0, allocations: 0, frees: 0, failed: 0, damaged: [], damagedCount: 0, elapsedMs: 0, error: '' };
+  const report: StamperReport = { id: task.id, operations: 0, allocations: 0, frees: 0, failed: 0, damaged: [], damagedCount: 0, drained: 0, elapsedMs: 0, error: '' };
   let seq = 0;
 
   const release = (i: number) => {
@@ -70,8 +76,14 @@ function run(task: StamperTask): StamperReport {
     report.operations++;
   };
 
+  const progress = task.progress === undefined ? null : new Int32Array(task.progress);
+  const deadline = task.durationMs === undefined ? Infinity : performance.now() + task.durationMs;
   const work = () => {
     while (report.operations < task.ops) {
+      if ((report.operations & 255) === 0) {
+        if (progress !== null) Atomics.store(progress, task.id - 1, report.operations);
+        if (performance.now() >= deadline) break;
+      }
       if (live.length === 0 || (live.length < task.maxLive && random.chance(0.5))) {
         const size = random.int(8, task.maxSize);
         const ptr = heap.allocate(size);
@@ -88,6 +100,7 @@ function run(task: StamperTask): StamperReport {
         release(random.int(0, live.length - 1));
       }
     }
+    report.drained = live.length;
     while (live.length > 0) release(live.length - 1);
   };
 
