@@ -9,7 +9,8 @@
  *    dist/targets/sizes.json records raw and gzip (level 9) sizes of each bundle for the README.
  *  - dist/cli/mcalloc.js: the `mcalloc` command (sim/main.ts with the simulator, the tuner and the
  *    allocator from src/ in one module, so the tuner's counting wrappers and the simulator's preemption
- *    hook see the same strategy objects as the allocator), run by bin/mcalloc.mjs without TypeScript.
+ *    hook see the same strategy objects as the allocator), run by bin/mcalloc.mjs without TypeScript;
+ *    dist/cli/stamper.js is the Worker entry of its workers model.
  *
  * Build a subset with MCALLOC_TARGETS=esp32,sim npm run build (the Node library is always built).
  * Run from the package root (npm scripts do): every path here is relative to the current directory.
@@ -146,6 +147,13 @@ const cli = {
   onwarn,
 };
 
+// The workers model's Worker entry, next to the CLI that starts it (sim/workers-model.ts).
+const cliWorker = {
+  ...cli,
+  input: 'sim/workers/stamper.ts',
+  output: { file: 'dist/cli/stamper.js', format: 'es', sourcemap: false },
+};
+
 const nodeLibrary = {
   input: INPUT,
   output: {
@@ -184,4 +192,4 @@ const deviceBundles = targets.map((target) => {
   };
 });
 
-export default [nodeLibrary, cli, ...deviceBundles];
+export default [nodeLibrary, cli, cliWorker, ...deviceBundles];

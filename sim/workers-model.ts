@@ -11,6 +11,7 @@
  */
 import { createAllocator } from '../src/index.js';
 import type { SimOptions, SimResult, SimRun, WorkerStats } from './simulate.js';
+import { Worker } from 'node:worker_threads';
 import { result, startWorker } from './workers/spawn.js';
 import type { StamperReport, StamperTask } from './workers/stamper.js';
 
@@ -38,7 +39,10 @@ export async function simulateWorkers(options: Omit<SimOptions, 'record' | 'prob
       buffer, gate, progress, workers: WORKERS, id: i + 1, ops: perWorker, seed: seed * 1000 + i,
       maxLive: 64, maxSize: 512, lock, durationMs,
     };
-    return startWorker(new URL('./workers/stamper.ts', import.meta.url), task);
+    // From the sources (tsx) the entry is TypeScript; the compiled CLI (dist/cli) has stamper.js beside it.
+    return import.meta.url.endsWith('.ts')
+      ? startWorker(new URL('./workers/stamper.ts', import.meta.url), task)
+      : new Worker(new URL('./stamper.js', import.meta.url), { workerData: { data: task } });
   });
 
   let checks = 0;
