@@ -183,7 +183,7 @@ export function summary(r: SimResult, record?: string, ops?: number): string {
 /** The command that repeats this run step for step: every choice spelled out, the operation budget included. */
 export function reproduce(r: SimResult, ops?: number): string {
   const workload = r.model === 'workers' ? '' : ` --workload ${r.workload}`;
-  return `mcalloc sim --target ${r.target} --model ${r.model}${workload} --strategy ${r.strategy} --lock ${r.lock} --seed ${r.seed} --ops ${ops ?? r.operations}`;
+  return `npx mcalloc sim --target ${r.target} --model ${r.model}${workload} --strategy ${r.strategy} --lock ${r.lock} --seed ${r.seed} --ops ${ops ?? r.operations}`;
 }
 
 const MODEL_TEXT = {

@@ -80,11 +80,11 @@ test('a run depends only on its options: the reproduce line repeats it, count fo
   const r1 = JSON.parse(first.out);
   t.true(r1.operations >= 100 && r1.operations < 110, `--ops 100 ran ${r1.operations}: the last main-loop step may add a few`);
   t.is(r1.allocations + r1.frees + r1.reallocations, r1.operations, 'the drain is not counted as operations');
-  t.regex(r1.reproduce, /^mcalloc sim --target sim --model interrupts --workload steady --strategy tlsf --lock interrupt --seed 1 --ops 100$/);
+  t.regex(r1.reproduce, /^npx mcalloc sim --target sim --model interrupts --workload steady --strategy tlsf --lock interrupt --seed 1 --ops 100$/);
   // A wall-clock run: its reproduce line names the operations it reached, and repeats the same run.
   const timed = await run(['--duration', '0.2', '--json', '--workload', 'fragment', '--seed', '5']);
   const r2 = JSON.parse(timed.out);
-  const again = await run([...r2.reproduce.split(' ').slice(2), '--json']);
+  const again = await run([...r2.reproduce.split(' ').slice(3), '--json']);
   t.deepEqual(counts(again.out), { ...counts(timed.out), reproduce: JSON.parse(again.out).reproduce });
   t.is(JSON.parse(again.out).operations, r2.operations);
   // Same options twice: the same run.

@@ -1,5 +1,6 @@
 /**
- * Writes one representative trace per shipped target: `node --import tsx sim/traces/record.ts`.
+ * Writes one representative trace per shipped target: `node --import tsx sim/traces/record.ts [DIR]`
+ * (into sim/traces, or DIR: the docs test records into a scratch directory and compares).
  * esp32, esp8266, esp32-workers: device-workloads.ts through the allocator's `trace` option;
  * sim: the simulator's `steady` workload (interrupt handlers and main loop) through its `record` hook.
  */
@@ -12,7 +13,7 @@ import { formatOp, type TraceOp } from '../trace.js';
 import { findWorkload } from '../workloads.js';
 import { DEVICE_WORKLOADS, recordWorkload } from './device-workloads.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = process.argv[2] ?? dirname(fileURLToPath(import.meta.url));
 const SEED = 1;
 
 function save(name: string, note: string, lines: string[]): void {
