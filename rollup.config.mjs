@@ -6,7 +6,7 @@
  *  - dist/targets/<name>/mcalloc.js, one per targets/<name>.json: ES2018 ESM for Moddable XS, the
  *    __MCALLOC_*__ globals replaced by the target's values, then minified by terser, which folds
  *    `typeof "tlsf" === 'string'` and drops every strategy and lock the target does not use.
- *    dist/targets/sizes.json records raw and gzip (level 9) sizes of each bundle for the README.
+ *    dist/targets/sizes.json records raw and gzip (level 9) sizes of each bundle for docs/device.md.
  *  - dist/cli/mcalloc.js: the `mcalloc` command (sim/main.ts with the simulator, the tuner and the
  *    allocator from src/ in one module, so the tuner's counting wrappers and the simulator's preemption
  *    hook see the same strategy objects as the allocator), run by bin/mcalloc.mjs without TypeScript;

@@ -3,7 +3,7 @@
  *
  * Measures every mcalloc strategy against @thi.ng/malloc and native allocation on seeded synthetic
  * traces, traces recorded by the simulator and any trace files given (`a ID SIZE` / `f ID` / `r ID SIZE`,
- * .rep headers skipped), and writes bench/results.md, bench/results.svg and the README's benchmark section.
+ * .rep headers skipped), and writes bench/results.md, bench/results.svg and the benchmark section of docs/benchmarks.md.
  * --quick: fewer and shorter samples, without thi.ng's non-default configuration; written to the temp
  * directory (printed), so that it never replaces the committed results of a full run.
  */
@@ -155,15 +155,16 @@ const written = [join(out, 'results.md'), join(out, 'results.svg')];
 writeFileSync(written[0], renderResults(results));
 writeFileSync(written[1], renderChart(results));
 if (!quick) {
-  // The README's benchmark section is generated too, between its markers, so no figure is typed by hand.
+  // The benchmark page's section is generated too, between its markers, so no figure is typed by hand.
+  const page = join('docs', 'benchmarks.md');
   const begin = '<!-- generated:bench -->';
   const end = '<!-- /generated:bench -->';
-  const readme = readFileSync('README.md', 'utf8');
-  const from = readme.indexOf(begin);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md: markers ${begin} ... ${end} not found`);
-  writeFileSync('README.md', `${readme.slice(0, from + begin.length)}\n${renderDocs(results).trim()}\n${readme.slice(to)}`);
-  written.push('README.md');
+  const doc = readFileSync(page, 'utf8');
+  const from = doc.indexOf(begin);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${page}: markers ${begin} ... ${end} not found`);
+  writeFileSync(page, `${doc.slice(0, from + begin.length)}\n${renderDocs(results).trim()}\n${doc.slice(to)}`);
+  written.push(page);
 }
 for (const g of checkGoals(results)) log(`${g.met ? 'met    ' : 'MISSED '} ${g.goal}: ${g.figures}`);
 log(`wrote ${written.join(', ')} in ${results.seconds.toFixed(0)} s`);

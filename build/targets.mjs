@@ -8,7 +8,7 @@
  *     "alignment": 8,             power of two, 8 or more
  *     "debug": false,             pointer checks, poisoning, canaries
  *     "trace": false,             optional (default false): trace lines through the `trace` option / trace()
- *     "note": "..."               one line, shown in the README size table
+ *     "note": "..."               one line, shown in the target table of docs/device.md
  *   }
  *
  * Unknown fields are errors (a typo such as "stratgy" must not silently fall back to a default).

@@ -1,5 +1,5 @@
 /**
- * Regenerates the device tables of README.md from the build, so that no figure there is typed by hand:
+ * Regenerates the device tables of docs/device.md from the build, so that no figure there is typed by hand:
  * the targets (targets/*.json), bundle sizes (dist/targets/sizes.json) and the XS compute meter of the
  * parity workload (test/helpers/workload.ts, the same script and seed as test/xs-parity.test.ts).
  *
@@ -14,7 +14,7 @@ import { loadTargets } from '../../build/targets.mjs';
 import { closeXSHost, runInXS } from './xs.js';
 import { PARITY, workloadScript, type WorkloadResult } from './workload.js';
 
-const DOC = 'README.md';
+const DOC = 'docs/device.md';
 
 interface Size { raw: number; gzip: number }
 

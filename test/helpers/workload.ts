@@ -1,6 +1,6 @@
 /**
  * The seeded workload that runs the same bundle in XS and in Node (test/xs-parity.test.ts, and the
- * compute figures of README.md (Device builds)). It is plain ES2018 script text, the body of a strict function
+ * compute figures of docs/device.md). It is plain ES2018 script text, the body of a strict function
  * that finds the allocator module as `mcalloc` (a global in XS, a parameter in Node), so both engines
  * run exactly the same characters. Only numbers come back: a hash of the offsets returned, a hash of
  * the pool bytes (FNV-1a, computed inside the engine) and a few counts.
@@ -9,7 +9,7 @@
  * function for its duration so that the pools of both engines can be byte-identical.
  */
 
-/** The workload of the parity test and of the XS compute figures in README.md (Device builds). */
+/** The workload of the parity test and of the XS compute figures in docs/device.md. */
 export const PARITY = { seed: 0x6d63616c /* 'mcal' */, operations: 20_000, checkEvery: 1_000 };
 
 export interface WorkloadOptions {
