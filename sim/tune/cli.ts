@@ -64,7 +64,7 @@ interface Args {
   quiet: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args | 'help' {
+export function parseTuneArgs(argv: readonly string[]): Args | 'help' {
   const o = parseOptions(argv, SPEC, 'mcalloc tune --help');
   if (o.help) return 'help';
   if (o.trace === undefined || o.trace === '') throw new UsageError('--trace FILE is required (see mcalloc tune --help)');
@@ -151,7 +151,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   let progress: ProgressLine | undefined;
   let traceFile = '';
   try {
-    const args = parseArgs(argv);
+    const args = parseTuneArgs(argv);
     if (args === 'help') {
       io.out(`${USAGE}\n`);
       return 0;
