@@ -203,3 +203,22 @@ test('the device JavaScript type-checks (tsc -p targets/moddable, with @moddable
   );
   t.is(run.code, 0, `tsc -p targets/moddable:\n${run.output}`);
 });
+
+test('examples/hello-ts type-checks against mcalloc-device.d.ts and @moddable/typings (tsc -p examples/hello-ts)', async (t) => {
+  const tsc = resolve('node_modules', 'typescript', 'bin', 'tsc');
+  const run = await promisify(execFile)(process.execPath, [tsc, '-p', 'examples/hello-ts'], { encoding: 'utf8' }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
+  );
+  t.is(run.code, 0, `tsc -p examples/hello-ts:\n${run.output}`);
+});
+
+test('npm run test:moddable without an SDK: one line saying it skipped and why, exit 0', async (t) => {
+  const exec = promisify(execFile);
+  const env = { ...process.env };
+  delete env.MODDABLE;
+  const unset = await exec(process.execPath, ['--import', 'tsx', 'test/moddable/run.ts'], { env, encoding: 'utf8' });
+  t.is(unset.stdout, 'test:moddable skipped: MODDABLE is not set (point it at a Moddable SDK whose Linux host tools are built)\n');
+  const empty = await exec(process.execPath, ['--import', 'tsx', 'test/moddable/run.ts'], { env: { ...env, MODDABLE: resolve('test') }, encoding: 'utf8' });
+  t.regex(empty.stdout, /^test:moddable skipped: MODDABLE=\S+ has no built host tools \(\S+mcconfig is missing: [^\n]*\)\n$/);
+});

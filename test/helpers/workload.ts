@@ -36,20 +36,25 @@ export interface WorkloadResult {
   usedBytes: number;
   freeBlocks: number;
   largestFreeBlock: number;
+  /** The pool's salt (header word 5): seeded, unless the engine's Math.random could not be replaced. */
+  salt: number;
 }
 
-export function workloadScript(o: WorkloadOptions): string {
-  return `
-const SEED = ${o.seed >>> 0}, OPERATIONS = ${o.operations}, CHECK_EVERY = ${o.checkEvery}, POOL = ${o.poolSize};
-const OPTIONS = { strategy: ${JSON.stringify(o.strategy)}, lock: ${JSON.stringify(o.lock)}, debug: ${o.debug} };
-function mulberry32(a) {
+/** The seeded PRNG of the scripts that run in XS and Node alike (script text). */
+export const MULBERRY32 = `function mulberry32(a) {
   return function () {
     a = (a + 0x6d2b79f5) | 0;
     let t = Math.imul(a ^ (a >>> 15), 1 | a);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
+}`;
+
+export function workloadScript(o: WorkloadOptions): string {
+  return `
+const SEED = ${o.seed >>> 0}, OPERATIONS = ${o.operations}, CHECK_EVERY = ${o.checkEvery}, POOL = ${o.poolSize};
+const OPTIONS = { strategy: ${JSON.stringify(o.strategy)}, lock: ${JSON.stringify(o.lock)}, debug: ${o.debug} };
+${MULBERRY32}
 function fnv(h, byte) { return Math.imul(h ^ byte, 16777619) >>> 0; }
 const rand = mulberry32(SEED);
 const below = (n) => Math.floor(rand() * n);
@@ -62,7 +67,14 @@ let offsets = 2166136261;
 function record(v) { for (let i = 0; i < 32; i += 8) offsets = fnv(offsets, (v >>> i) & 255); }
 
 const realRandom = Math.random;
-Math.random = mulberry32(SEED ^ 0x5a17); // the pool salt: the same in every engine
+let seeded = true;
+try {
+  Math.random = mulberry32(SEED ^ 0x5a17); // the pool salt: the same in every engine
+} catch (e) {
+  // A Moddable app whose Math was preloaded (frozen): the salt stays the engine's; the result reports
+  // it, so that the other engine can be given the same one (test/moddable).
+  seeded = false;
+}
 try {
   const heap = mcalloc.createAllocator(Object.assign({ buffer: new ArrayBuffer(POOL) }, OPTIONS));
   const u8 = new Uint8Array(heap.buffer);
@@ -113,16 +125,28 @@ try {
   for (let i = 0; i < u8.length; i++) pool = fnv(pool, u8[i]);
   const s = heap.stats();
   return { operations: OPERATIONS, offsetsHash: offsets, poolHash: pool, failed, checks, live: live.length,
-    usedBytes: s.usedBytes, freeBlocks: s.freeBlocks, largestFreeBlock: s.largestFreeBlock };
+    usedBytes: s.usedBytes, freeBlocks: s.freeBlocks, largestFreeBlock: s.largestFreeBlock,
+    salt: new Int32Array(heap.buffer, 0, 8)[5] }; // the pool header's salt word (H_SALT, src/pool.ts)
 } finally {
-  Math.random = realRandom;
+  if (seeded) Math.random = realRandom;
 }
 `;
 }
 
-/** Runs the workload script in this Node process against an imported module namespace. */
-export function runWorkloadInNode(script: string, module: unknown): WorkloadResult {
+/**
+ * Runs the workload script in this Node process against an imported module namespace. With `salt`, the
+ * pool gets that salt (the one another engine reported, when it could not seed its own): Math.random is
+ * made read-only for the run, returning it, as a preloaded Moddable app's frozen Math stays unseeded.
+ */
+export function runWorkloadInNode(script: string, module: unknown, salt?: number): WorkloadResult {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the same text XS evaluates
   const body = new Function('mcalloc', `'use strict';\n${script}`) as (m: unknown) => WorkloadResult;
-  return body(module);
+  if (salt === undefined) return body(module);
+  const real = Object.getOwnPropertyDescriptor(Math, 'random')!;
+  Object.defineProperty(Math, 'random', { value: () => (salt >>> 0) / 4294967296, writable: false, configurable: true });
+  try {
+    return body(module);
+  } finally {
+    Object.defineProperty(Math, 'random', real);
+  }
 }

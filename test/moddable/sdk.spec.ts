@@ -1,0 +1,127 @@
+/**
+ * test:moddable: mcalloc built and run by the real Moddable SDK (the one MODDABLE names; run.ts skips
+ * this file without one). Every build goes to a temporary directory.
+ *
+ *  - examples/hello and examples/hello-ts build for the desktop simulator (mcconfig -m -p lin -t build)
+ *    with no warning at all: xsl warns about anything a preloaded module leaves writable;
+ *  - a headless x-cli-lin app (app.ts) preloads the bundle of every target, runs the parity workload of
+ *    test/xs-parity on each and must return Node's offsets hash and pool hash, and times each call;
+ *  - the xsc bytecode size of every bundle, the timings and the SDK version go to dist/moddable/sdk.json
+ *    for `npm run device-doc`.
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { loadTargets } from '../../build/targets.mjs';
+import { PARITY, runWorkloadInNode, workloadScript, type WorkloadResult } from '../helpers/workload.js';
+import { CLI_APP, TIMED_CALLS, writeCliApp } from './app.js';
+import { findSdk, mcconfig, modulesDir, ROOT, type Build, type Sdk } from './sdk.js';
+
+const found = findSdk();
+if (typeof found === 'string') throw new Error(`test:moddable: ${found} (run it through npm run test:moddable)`);
+const sdk: Sdk = found;
+const targets = loadTargets(join(ROOT, 'targets'), { root: ROOT });
+const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as { platforms: Record<string, { modules?: Record<string, string> }> };
+const cliBundle = /dist\/targets\/([^/]+)\/mcalloc$/.exec(manifest.platforms['x-cli-lin']?.modules?.['mcalloc/bundle'] ?? '')?.[1] ?? '';
+const report: Record<string, unknown> = { sdk: sdk.version, targets: {} as Record<string, unknown> };
+const perTarget = report.targets as Record<string, Record<string, unknown>>;
+
+function noWarnings(t: import('ava').ExecutionContext, build: Build, what: string): void {
+  t.is(build.code, 0, `${what}: mcconfig failed:\n${build.output.slice(-4000)}`);
+  const warnings = build.output.split('\n').filter((l) => /warning/i.test(l));
+  t.deepEqual(warnings, [], `${what}: warnings`);
+}
+
+test.serial('examples/hello: mcconfig -m -p lin -t build, no warning (xsl, cc)', async (t) => {
+  const build = await mcconfig(sdk, join(ROOT, 'examples', 'hello'), 'lin', ['-t', 'build']);
+  noWarnings(t, build, 'examples/hello');
+  t.true(existsSync(join(modulesDir(build, 'lin', 'hello'), 'mcalloc', 'bundle.xsb')), 'the bundle was compiled by xsc');
+  report.helloWarnings = build.warnings.length;
+});
+
+test.serial('examples/hello-ts: the TypeScript app compiles with tsc through mcconfig and builds with no warning', async (t) => {
+  const build = await mcconfig(sdk, join(ROOT, 'examples', 'hello-ts'), 'lin', ['-t', 'build']);
+  noWarnings(t, build, 'examples/hello-ts');
+  t.regex(build.output, /^# tsc main\.ts$/m, 'mcconfig compiled main.ts with tsc');
+  t.true(existsSync(join(modulesDir(build, 'lin', 'hello-ts'), 'main.xsb')));
+});
+
+interface Line { kind: string; target?: string; result?: WorkloadResult; timing?: Timing; error?: string }
+interface Stats { count: number; mean: number; median: number; p99: number; max: number }
+interface Timing { clockNs: number; call: Record<'allocate' | 'free', Stats>; masked: null | ({ emptyNs: number } & Record<'allocate' | 'free', Stats>) }
+
+let cli: { build: Build; lines: Line[]; run: string } | undefined;
+
+test.before(async () => {
+  if (cliBundle === '') return;
+  const app = writeCliApp(targets, cliBundle);
+  const build = await mcconfig(sdk, app.dir, 'x-cli-lin');
+  let run = '';
+  if (build.code === 0) {
+    const binary = join(build.out, 'bin', 'lin', 'release', CLI_APP);
+    run = await promisify(execFile)(binary, [], { maxBuffer: 64 << 20 }).then((r) => r.stdout, (e: { stdout?: string; stderr?: string; message: string }) => `${e.stdout ?? ''}\n${e.stderr ?? e.message}`);
+  }
+  const lines = run.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+  cli = { build, lines, run };
+});
+
+test.serial('manifest.json has an x-cli-lin section; the headless app builds and runs to the end', (t) => {
+  t.not(cliBundle, '', 'manifest.json: platforms["x-cli-lin"].modules["mcalloc/bundle"] names a target bundle');
+  t.is(cli!.build.code, 0, cli!.build.output.slice(-4000));
+  t.true(cli!.lines.some((l) => l.kind === 'done'), `the app stopped early:\n${cli!.run.slice(-2000)}`);
+});
+
+test.serial('x-cli-lin: xsl leaves nothing writable in any preloaded device bundle', (t) => {
+  const byModule = cli!.build.warnings;
+  t.log(byModule.length === 0 ? 'no xsl warning' : byModule.join('\n'));
+  report.xslWarnings = byModule;
+  // The sim target's bundle is the simulator's (preemption points, never deployed): reported, not failed.
+  t.deepEqual(byModule.filter((w) => !w.includes('mcalloc/targets/sim:')), []);
+});
+
+for (const target of targets) {
+  test.serial(`${target.name}: the xsl-preloaded bundle in SDK-built XS returns Node's offsets and pool`, async (t) => {
+    const line = cli!.lines.find((l) => l.kind === 'parity' && l.target === target.name);
+    t.truthy(line, `no parity line for ${target.name}`);
+    t.is(line!.error, '');
+    const script = workloadScript({ ...PARITY, poolSize: target.poolSize, strategy: target.strategy, lock: target.lock, debug: target.debug });
+    const bundle = join(ROOT, 'dist', 'targets', target.name, 'mcalloc.js');
+    // A preloaded Math is frozen: the app's pool salt is the engine's own; Node is given the same one.
+    const node = runWorkloadInNode(script, await import(pathToFileURL(bundle).href), line!.result!.salt);
+    t.deepEqual(line!.result, node);
+    const xsb = join(modulesDir(cli!.build, 'x-cli-lin', CLI_APP), 'mcalloc', target.name === cliBundle ? 'bundle.xsb' : join('targets', `${target.name}.xsb`));
+    const sizes = { js: statSync(bundle).size, xsb: statSync(xsb).size };
+    perTarget[target.name] = { ...perTarget[target.name], ...sizes, offsetsHash: node.offsetsHash, poolHash: node.poolHash };
+    t.log(`offsets ${node.offsetsHash.toString(16)}, pool ${node.poolHash.toString(16)}; xsc ${sizes.xsb} bytes for ${sizes.js} bytes of .js`);
+  });
+}
+
+test.serial('timing: every call measured on SDK-built XS; the masked span only where the lock masks', (t) => {
+  for (const target of targets) {
+    const line = cli!.lines.find((l) => l.kind === 'timing' && l.target === target.name);
+    t.truthy(line, target.name);
+    t.is(line!.error, '', target.name);
+    const timing = line!.timing!;
+    t.is(timing.call.allocate.count + timing.call.free.count, TIMED_CALLS, target.name);
+    for (const s of [timing.call.allocate, timing.call.free]) t.true(Number.isFinite(s.median) && s.median >= 0 && s.max >= s.median, target.name);
+    t.is(timing.masked !== null, target.lock === 'interrupt', `${target.name}: masked spans measured only through the interrupt lock's mask`);
+    if (timing.masked !== null) {
+      t.is(timing.masked.allocate.count, timing.call.allocate.count, `${target.name}: one masked span per allocate`);
+      t.is(timing.masked.free.count, timing.call.free.count, `${target.name}: one masked span per free`);
+    }
+    const us = (ns: number) => Math.round(ns / 10) / 100;
+    const call = `call: allocate median ${us(timing.call.allocate.median)} µs (p99 ${us(timing.call.allocate.p99)}), free median ${us(timing.call.free.median)} µs (p99 ${us(timing.call.free.p99)})`;
+    const masked = timing.masked === null ? '' : `; masked: allocate median ${us(timing.masked.allocate.median)} µs (p99 ${us(timing.masked.allocate.p99)}, max ${us(timing.masked.allocate.max)}), free median ${us(timing.masked.free.median)} µs (p99 ${us(timing.masked.free.p99)}, max ${us(timing.masked.free.max)})`;
+    t.log(`${target.name}: ${call}${masked}`);
+    perTarget[target.name] = { ...perTarget[target.name], timing };
+  }
+});
+
+test.after.always(() => {
+  const dir = resolve(ROOT, 'dist', 'moddable');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'sdk.json'), `${JSON.stringify(report, null, 2)}\n`);
+});
