@@ -57,6 +57,7 @@ export const ELSEWHERE: [RegExp, string][] = [
   [/^node --import tsx sim\/traces\/record\.ts$/, 'test/docs.test.ts (records into a scratch directory and compares with sim/traces)'],
   [/^node --import tsx sim\/workers\/handover\.ts$/, 'test/handover.test.ts'],
   [/^npm run docs -- --write$/, 'test/docs.test.ts (it checks what this writes)'],
+  [/^node quickstart\.mjs$/, 'test/docs.test.ts (it runs the README\'s examples)'],
 ];
 
 /** `npx mcalloc sim ...`, `npm run sim -- ...` → ['sim', ...]; null for anything else. */
