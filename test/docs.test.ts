@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseSimArgs } from '../sim/args.js';
 import { parseTuneArgs } from '../sim/tune/cli.js';
+import { generatedSection, targetTable } from './helpers/target-table.js';
 import { ELSEWHERE, ROOT, Scratch, blocks, docFiles, masked, mcallocArgs, runModule, sessions, shCommands } from './helpers/docs.js';
 
 const README_LIMIT = 12_000;
@@ -124,6 +125,12 @@ test('inline commands: mcalloc options the commands know, every other command ru
   }
   t.deepEqual(problems, []);
   t.true(n > 3, `${n} inline commands`);
+});
+
+// Only the target table: bundle sizes and XS compute change with every change to src/ (npm run device-doc re-measures them).
+test('docs/device.md: the target table is the one targets/*.json make (npm run device-doc)', (t) => {
+  const page = readFileSync(join(ROOT, 'docs', 'device.md'), 'utf8');
+  t.is(generatedSection(page, 'targets'), targetTable(join(ROOT, 'targets')));
 });
 
 test('sim/traces: record.ts writes exactly the committed traces (node --import tsx sim/traces/record.ts)', async (t) => {

@@ -12,13 +12,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTargets } from '../../build/targets.mjs';
 import { closeXSHost, runInXS } from './xs.js';
+import { targetTable } from './target-table.js';
 import { PARITY, workloadScript, type WorkloadResult } from './workload.js';
 
 const DOC = 'docs/device.md';
 
 interface Size { raw: number; gzip: number }
 
-const kib = (n: number) => (n % 1024 === 0 ? `${n / 1024} KiB` : `${n} B`);
 const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 function replaceSection(text: string, name: string, body: string): string {
@@ -40,9 +40,6 @@ async function main(): Promise<void> {
   }));
   closeXSHost();
 
-  const yes = (b: boolean) => (b ? 'yes' : '');
-  const targetRows = targets.map((t) =>
-    `| \`${t.name}\` | ${t.strategy} | ${t.lock} | ${kib(t.poolSize)} | ${yes(t.debug)} | ${yes(t.trace)} | ${yes(t.preempt)} | ${t.note} |`);
   const sizeRows = targets.map((t, i) => {
     const s = sizes[t.name];
     if (!s) throw new Error(`dist/targets/sizes.json has no ${t.name}: run npm run build`);
@@ -51,11 +48,7 @@ async function main(): Promise<void> {
   });
 
   let text = readFileSync(DOC, 'utf8');
-  text = replaceSection(text, 'targets', [
-    '| target | strategy | lock | pool | debug | trace | preemption points | note |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...targetRows,
-  ].join('\n'));
+  text = replaceSection(text, 'targets', targetTable());
   text = replaceSection(text, 'sizes', [
     `| target | bytes (minified) | gzip -9 | XS compute: load | XS compute: workload | workload ÷ ${grouped(PARITY.operations)} calls | calls that returned 0 |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
