@@ -30,7 +30,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (first === '--help' || first === '-h' || first === 'help') {
-    if (first === 'help' && rest.length === 1 && COMMANDS[rest[0]]) return COMMANDS[rest[0]].run(['--help']);
+    if (first === 'help' && rest.length > 0) {
+      if (rest.length === 1 && COMMANDS[rest[0]]) return COMMANDS[rest[0]].run(['--help']);
+      return usageError(`help takes one command: ${Object.keys(COMMANDS).join(', ')} (got ${JSON.stringify(rest.join(' '))})`);
+    }
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }

@@ -79,7 +79,7 @@ export function parseOptions<S extends OptionSpec>(argv: readonly string[], spec
     seen.add(token.name);
     const value = token.value;
     // `--ops --json`: parseArgs would take "--json" as the value of --ops.
-    if (spec[token.name].type === 'string' && !token.inlineValue && (value === undefined || value.startsWith('--'))) {
+    if (spec[token.name].type === 'string' && (token.inlineValue ? value === '' : value === undefined || value.startsWith('--'))) {
       throw new UsageError(`--${token.name} needs a value`);
     }
   }

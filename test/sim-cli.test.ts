@@ -122,6 +122,8 @@ test('npx mcalloc: the bin runs the compiled CLI; --version, --help, unknown com
   t.regex((await exec(process.execPath, ['bin/mcalloc.mjs', '--help'])).stdout, /^usage: mcalloc <command>/);
   t.regex((await exec(process.execPath, ['bin/mcalloc.mjs', 'tune', '--help'])).stdout, /^usage: mcalloc tune --trace FILE/);
   t.regex((await exec(process.execPath, ['bin/mcalloc.mjs', 'help', 'sim'])).stdout, /^usage: mcalloc sim/);
+  const extra = await t.throwsAsync(exec(process.execPath, ['bin/mcalloc.mjs', 'help', 'tune', 'extra']));
+  t.is((extra as unknown as { code: number }).code, 2);
   const err = await t.throwsAsync(exec(process.execPath, ['bin/mcalloc.mjs', 'tnue']));
   t.is((err as unknown as { code: number }).code, 2);
   t.is((err as unknown as { stderr: string }).stderr, 'mcalloc: unknown command "tnue" (did you mean tune?); commands: sim, tune (see mcalloc --help)\n');

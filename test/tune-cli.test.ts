@@ -173,6 +173,22 @@ test('targets: ./targets of the current directory, the trace header names the ta
   t.regex(stray.out, /fails @current/);
 });
 
+test('progress goes to stderr on a terminal, is erased at the end, and --quiet silences it', async (t) => {
+  const trace = file('p.trace', recorded(12, 150).text);
+  let progress = '', out = '';
+  const io = { out: (s: string) => { out += s; }, err: () => {}, progress: { write: (s: string) => (progress += s), isTTY: true } };
+  t.is(await main(['--trace', trace], io), 0);
+  t.regex(progress, /mcalloc tune: reading .*p\.trace/);
+  t.regex(progress, /tlsf \(5\/5\)/);
+  t.true(progress.endsWith('\r\x1b[2K'), 'the line is erased');
+  t.notRegex(out, /\x1b/);
+  progress = '';
+  t.is(await main(['--trace', trace, '--quiet'], io), 0);
+  t.is(progress, '');
+  t.is(await main(['--trace', trace], { ...io, progress: { write: (s: string) => (progress += s), isTTY: false } }), 0);
+  t.is(progress, '', 'none off a terminal');
+});
+
 test('--json: the table, the bounds and the recommendation as one document; --flag=value works', async (t) => {
   const r = await run(['--trace=' + file('j.trace', recorded(8, 150).text), '--json', '--headroom=0.2', '--target=esp32']);
   t.is(r.code, 0, r.err);
@@ -219,6 +235,8 @@ const BAD: [string, string[] | string, RegExp][] = [
   ['a misspelt option', ['--trace', 'x', '--hedroom', '1'], /unknown option --hedroom \(did you mean --headroom\?\)/],
   ['an option without its value', ['--trace'], /--trace needs a value/],
   ['an option given twice', ['--trace', 'x', '--trace', 'y'], /--trace given twice/],
+  ['an empty value', ['--trace='], /--trace needs a value/],
+  ['a report into a missing directory', ['GOOD', '--report', '/nonexistent/r.svg'], /cannot write report \/nonexistent\/r\.svg: no directory \/nonexistent/],
   ['--write without a target', ['GOOD', '--write'], /--write needs --target NAME/],
   ['a pool over the limit', 'a 1 800000000\na 2 800000000\na 3 800000000\n', /bad\.trace: the trace needs a pool of at least \d+ bytes .*over the limit of 2147483640 bytes/],
   ['a bad --headroom', ['--trace', 'x', '--headroom', 'lots'], /--headroom must be a number/],

@@ -5,8 +5,8 @@
  * Exit codes: 0 done; 2 bad input (usage, unreadable or malformed trace, unknown target, a trace no
  * pool can hold), with one line on stderr that names the file and, for a trace, the line.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { parseOptions } from '../options.js';
 import { ProgressLine, type ErrOutput } from '../progress.js';
 import { TraceError, parseTrace, traceTarget, type TraceOp } from '../trace.js';
@@ -164,13 +164,17 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (args.write && target?.shipped) {
       throw new UsageError(`--write: ${target.name} is a target shipped with mcalloc (${target.file}); copy it to ./targets/ or pass --targets DIR`);
     }
+    // Before the search, which can take minutes on a large trace: a report that cannot be written fails now.
+    if (args.report !== undefined && !existsSync(dirname(resolve(args.report)))) {
+      throw new UsageError(`cannot write report ${args.report}: no directory ${dirname(args.report)}`);
+    }
     const traceName = basename(args.trace);
     const result = tune(ops, {
       headroom: args.headroom,
       alignment: target?.alignment,
       debug: target?.debug,
       current: target ? { poolSize: target.poolSize, strategy: target.strategy } : undefined,
-      onProgress: (what) => progress!.update(`mcalloc tune: ${traceName}, ${ops.length} operations: ${what}`),
+      onProgress: (what, start) => progress!.update(`mcalloc tune: ${traceName}, ${ops.length} operations: ${what}`, start),
     });
     const ctx = {
       traceName,

@@ -23,6 +23,8 @@ export interface SearchOptions {
   window?: number;
   /** Cap on replays of the downward scan (default: about 6 million replayed operations, 100 to 2000 replays). */
   maxScan?: number;
+  /** Told before each replay (for a progress line on long traces). */
+  onReplay?: (replays: number, poolSize: number) => void;
 }
 
 export interface SearchResult {
@@ -43,7 +45,11 @@ export class TraceTooLarge extends Error {}
 
 export function smallestPool(ops: readonly TraceOp[], config: Omit<PoolConfig, 'poolSize'>, lowerBound: number, options: SearchOptions = {}): SearchResult {
   let replays = 0;
-  const ok = (poolSize: number) => { replays++; return completes(ops, { ...config, poolSize }); };
+  const ok = (poolSize: number) => {
+    replays++;
+    options.onReplay?.(replays, poolSize);
+    return completes(ops, { ...config, poolSize });
+  };
   const L = up8(lowerBound);
   if (ok(L)) return { size: L, lowerBound: L, scannedDownTo: L, exact: true, replays };
 

@@ -19,8 +19,8 @@ export interface TuneOptions {
   debug?: boolean;
   strategies?: readonly StrategyName[];
   search?: SearchOptions;
-  /** Told what is being done now (a strategy's search, ...), for a progress line. */
-  onProgress?: (what: string) => void;
+  /** Told what is being done now, for a progress line; `start` marks the start of a strategy's turn. */
+  onProgress?: (what: string, start: boolean) => void;
 }
 
 export interface StrategyResult {
@@ -85,10 +85,10 @@ export function tune(ops: readonly TraceOp[], o: TuneOptions = {}): TuneResult {
   const results: StrategyResult[] = [];
   const strategies = o.strategies ?? STRATEGIES;
   for (const [i, strategy] of strategies.entries()) {
-    const step = (what: string) => o.onProgress?.(`${strategy} (${i + 1}/${strategies.length}): ${what}`);
+    const step = (what: string, start = false) => o.onProgress?.(`${strategy} (${i + 1}/${strategies.length}): ${what}`, start);
     const config = { strategy, alignment: o.alignment, debug: o.debug };
-    step('smallest pool');
-    const search = smallestPool(ops, config, profile.lowerBound, o.search);
+    step('smallest pool', true);
+    const search = smallestPool(ops, config, profile.lowerBound, { ...o.search, onReplay: (n, size) => step(`smallest pool, replay ${n} (${size} bytes)`) });
     step('cost and headroom');
     const bound = boundFor(strategy, profile);
     const boundPool = Math.ceil(bound.heapBytes / 8) * 8 + poolOverhead(strategy, bound.heapBytes);
