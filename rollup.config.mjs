@@ -24,6 +24,7 @@ import terser from '@rollup/plugin-terser';
 import { buildConstants, loadTargets } from './build/targets.mjs';
 
 const INPUT = 'src/index.ts';
+const SIM_INPUT = 'src/simulator.ts';
 const NODE_DIR = 'dist/node';
 const TARGETS_DIR = 'dist/targets';
 const BUNDLE_FILE = 'mcalloc.js';
@@ -155,11 +156,15 @@ const cliWorker = {
 };
 
 const nodeLibrary = {
-  input: INPUT,
+  // The simulator's entry (the API plus the preemption hook) beside the public one; package.json exports only index.
+  input: { index: INPUT, simulator: SIM_INPUT },
   output: {
     dir: NODE_DIR,
     format: 'es',
-    entryFileNames: 'index.js',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name].js',
+    // The hook's module in a chunk of its own, so index.js exports the public names only.
+    manualChunks: (id) => (id.endsWith('/src/preempt.ts') ? 'preempt' : undefined),
     sourcemap: false,
   },
   plugins: [ts(NODE_DIR, true)],
@@ -169,7 +174,8 @@ const nodeLibrary = {
 const deviceBundles = targets.map((target) => {
   const dir = join(TARGETS_DIR, target.name);
   return {
-    input: INPUT,
+    // The simulator's target keeps its preemption points, so its bundle exports the hook that drives them.
+    input: target.preempt ? SIM_INPUT : INPUT,
     output: {
       file: join(dir, BUNDLE_FILE),
       format: 'es',

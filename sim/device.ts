@@ -7,7 +7,7 @@
  * Main loop and handlers allocate through allocate()/free()/reallocate() here, which stamp each block
  * (stamp.ts) and check the stamp at free, and count every allocator call as one operation.
  */
-import { AllocatorError, createAllocator, setPreemptHook, type Allocator, type LockName } from '../src/index.js';
+import { AllocatorError, createAllocator, setPreemptHook, type Allocator, type LockName } from '../src/simulator.js';
 import { H_LOCK } from '../src/pool.js';
 import { VirtualClock } from './clock.js';
 import { InterruptController, type SourceSpec } from './irq.js';

@@ -11,7 +11,6 @@ import type { Allocator, AllocatorOptions } from './types.js';
 export { AllocatorError } from './errors.js';
 export type { AllocatorErrorCode } from './errors.js';
 export type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, InterruptMask, LockName, StrategyName } from './types.js';
-export { setPreemptHook } from './preempt.js';
 
 export function createAllocator(options: AllocatorOptions = {}): Allocator {
   return new PoolAllocator(options);
@@ -28,13 +27,15 @@ const slot = () => globalThis as unknown as { [DEFAULT]?: Allocator };
 
 function current(): Allocator {
   const heap = slot()[DEFAULT];
-  if (heap === undefined) throw new AllocatorError('NOT_INITIALIZED', BUILD_MESSAGES && 'call initAllocator() first');
+  // A default heap destroyed through its own destroy() is gone too: the facade can be initialised again.
+  if (heap === undefined || heap.destroyed) throw new AllocatorError('NOT_INITIALIZED', BUILD_MESSAGES && 'call initAllocator() first');
   return heap;
 }
 
 /** Creates the default pool (at run time: a preloaded module cannot hold a writable pool on XS). */
 export function initAllocator(options: AllocatorOptions = {}): Allocator {
-  if (slot()[DEFAULT] !== undefined) throw new AllocatorError('ALREADY_INITIALIZED', BUILD_MESSAGES && 'initAllocator() was already called; destroyAllocator() first');
+  const existing = slot()[DEFAULT];
+  if (existing !== undefined && !existing.destroyed) throw new AllocatorError('ALREADY_INITIALIZED', BUILD_MESSAGES && 'initAllocator() was already called; destroyAllocator() first');
   // Device bundles of targets with "trace": true print the trace through Moddable's trace(), so a log
   // saved from xsbug or the serial console feeds `mcalloc tune --log`.
   const print = (globalThis as { trace?: (text: string) => void }).trace;
