@@ -29,8 +29,8 @@ const PROBES: [string, string, string][] = [
   ['validatePointer', 'const p = H.allocate(S);', 'P.validatePointer(Pool, p, "free");'],
   ['core: allocateCore + freeCore', '', 'P.freeCore(Pool, P.allocateCore(Pool, S, 8) - 8);'],
   ['blockNeed', '', 'P.blockNeed(Pool, S);'],
-  ['strategy find', 'const need = P.blockNeed(Pool, S);', 'Pool.s.find(Pool.m, need);'],
-  ['strategy remove + insert', 'const b = Pool.s.find(Pool.m, 4096); const sz = Pool.m[(b >> 2) + 1];', 'Pool.s.remove(Pool.m, b, sz); Pool.s.insert(Pool.m, b, sz);'],
+  ['strategy find', 'const need = P.blockNeed(Pool, S);', 'Pool.s.find(Pool, need);'],
+  ['strategy remove + insert', 'const b = Pool.s.find(Pool, 4096); const sz = Pool.m[(b >> 2) + 1];', 'Pool.s.remove(Pool, b, sz); Pool.s.insert(Pool, b, sz);'],
 ];
 
 const targetName = argv[0] ?? 'esp32';

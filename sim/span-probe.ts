@@ -10,7 +10,7 @@
  */
 import { allocateCore, freeCore } from '../src/core.js';
 import { walkBlocks } from '../src/diagnostics.js';
-import { type FreeStructure, type Pool } from '../src/pool.js';
+import { poolView, type FreeStructure, type Pool } from '../src/pool.js';
 import { bestFit } from '../src/strategies/best-fit.js';
 import { firstFit } from '../src/strategies/first-fit.js';
 import { nextFit } from '../src/strategies/next-fit.js';
@@ -60,8 +60,8 @@ export function probeSpanWords(buffer: ArrayBufferLike, strategy: StrategyName, 
   const m = counter.view;
   const s = STRUCTURES[strategy];
   const u8 = new Uint8Array(copy.buffer);
-  const used = [...walkBlocks({ m: copy, u8, s, debug })].filter((b) => b.used);
-  const P: Pool = { m, u8, s, debug };
+  const used = [...walkBlocks(poolView(copy, u8, s, debug))].filter((b) => b.used);
+  const P: Pool = poolView(m, u8, s, debug);
   const worst: SpanWords = { allocate: 0, free: 0 };
   for (let i = 0; i < FREES && i < used.length; i++) {
     counter.touched = 0;

@@ -12,9 +12,10 @@ import type { Lock } from './locks/lock.js';
 import { makeTracer, type Tracer } from './tracer.js';
 import { noLock } from './locks/none.js';
 import {
-  H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, POISON_BYTE, H_VERSION, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD, STRATEGY_NAMES,
-  VERSION, formatPool, headerBytes, type FreeStructure, type Pool,
+  H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, H_VERSION, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD, STRATEGY_NAMES,
+  VERSION, formatPool, headerBytes, heapEnd, type FreeStructure, type Pool,
 } from './pool.js';
+import { poison } from './poison.js';
 import { bestFit } from './strategies/best-fit.js';
 import { firstFit } from './strategies/first-fit.js';
 import { nextFit } from './strategies/next-fit.js';
@@ -24,6 +25,14 @@ import type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, LockName, 
 
 const MAX_ALIGNMENT = 1 << 24;
 const LOCKS: readonly LockName[] = ['none', 'interrupt', 'atomics'];
+/**
+ * Every option createAllocator() knows, with the type it takes ('' where the constructor checks the
+ * value itself, with a more precise message): anything else is refused by name.
+ */
+const OPTION_TYPES: Readonly<Record<string, string>> = Object.freeze({
+  poolSize: '', buffer: '', alignment: '', attach: 'boolean', strategy: 'string', lock: 'string',
+  debug: 'boolean', interrupts: 'object', trace: 'function',
+});
 
 function bad(message: string | false): never {
   throw new AllocatorError('INVALID_OPTIONS', message);
@@ -60,6 +69,16 @@ function checkSize(size: unknown, limit: number, what: string): number {
   return size;
 }
 
+/** Refuses unknown option keys (a typo such as `stratgy` would otherwise be ignored) and wrong types. */
+function checkOptionTypes(options: object): void {
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key];
+    const type = OPTION_TYPES[key];
+    if (type === undefined) bad(BUILD_MESSAGES && `unknown option ${JSON.stringify(key)} (options are ${Object.keys(OPTION_TYPES).join(', ')})`);
+    if (type !== '' && value !== undefined && (typeof value !== type || value === null)) bad(BUILD_MESSAGES && `option ${key} must be a ${type} (got ${value === null ? 'null' : typeof value})`);
+  }
+}
+
 function reserve(poolSize: number): Int32Array {
   try {
     return new Int32Array(new ArrayBuffer(poolSize), 0, poolSize >> 2);
@@ -80,11 +99,13 @@ export class PoolAllocator implements Allocator {
 
   constructor(options: AllocatorOptions = {}) {
     if (options === null || typeof options !== 'object') bad(BUILD_MESSAGES && 'options must be an object');
+    checkOptionTypes(options);
     const { buffer, attach = false } = options;
     let poolSize: number;
     if (buffer !== undefined) {
       const shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
       if (!(buffer instanceof ArrayBuffer) && !shared) bad(BUILD_MESSAGES && 'buffer must be an ArrayBuffer or a SharedArrayBuffer');
+      // A detached buffer reads as 0 bytes: refused below as too small, before a view is made of it.
       poolSize = buffer.byteLength & ~7;
     } else {
       if (attach) bad(BUILD_MESSAGES && 'attach needs the buffer of an initialised pool');
@@ -103,6 +124,7 @@ export class PoolAllocator implements Allocator {
     if (BUILD_DEBUG !== 2 && options.debug !== undefined && options.debug !== (BUILD_DEBUG === 1)) {
       bad(BUILD_MESSAGES && `this build is ${BUILD_DEBUG === 1 ? 'debug' : 'release'} only`);
     }
+    if (buffer !== undefined && poolSize < MIN_BLOCK * 4) bad(BUILD_MESSAGES && `buffer has ${buffer.byteLength} bytes: too small for a pool (or detached)`);
     let m = buffer !== undefined ? new Int32Array(buffer, 0, poolSize >> 2) : null;
     if (m !== null && attach) {
       // Only a shared pool is attached to: bundles built with another lock leave the code out.
@@ -118,6 +140,10 @@ export class PoolAllocator implements Allocator {
         debug = (m[H_CONFIG] & (1 << 8)) !== 0;
         if (BUILD_DEBUG !== 2 && debug !== (BUILD_DEBUG === 1)) bad(BUILD_MESSAGES && `attach: the pool is ${debug ? 'debug' : 'release'}, this build is not`);
         poolSize = m[H_POOL_SIZE];
+        // The bounds are kept in this allocator from here on: they must be those the layout implies.
+        if (poolSize < 0 || m[H_HEAP_START] !== headerBytes(structureFor(named!), poolSize) || m[H_HEAP_END] !== heapEnd(poolSize)) {
+          bad(BUILD_MESSAGES && 'attach: the pool header is damaged (heap bounds do not match its size)');
+        }
       }
     }
     if (strategy === undefined) strategy = (BUILD_STRATEGY || 'tlsf') as StrategyName;
@@ -132,7 +158,8 @@ export class PoolAllocator implements Allocator {
       m = reserve(poolSize);
     }
     this.L = lockFor(lock, m, options);
-    this.P = { m, u8: new Uint8Array(m.buffer, 0, poolSize), s, debug: BUILD_DEBUG !== 0 && debug };
+    const start = headerBytes(s, poolSize);
+    this.P = { m, u8: new Uint8Array(m.buffer, 0, poolSize), s, debug: BUILD_DEBUG !== 0 && debug, start, end: heapEnd(poolSize) };
     this.buffer = m.buffer;
     this.strategy = strategy;
     this.lock = lock;
@@ -142,11 +169,15 @@ export class PoolAllocator implements Allocator {
     if (!attach) this.format();
   }
 
-  private pool(): Pool {
-    return this.P === null ? this.destroyed() : this.P;
+  get destroyed(): boolean {
+    return this.P === null;
   }
 
-  private destroyed(): never {
+  private pool(): Pool {
+    return this.P === null ? this.gone() : this.P;
+  }
+
+  private gone(): never {
     throw new AllocatorError('DESTROYED', BUILD_MESSAGES && 'this allocator was destroyed');
   }
 
@@ -155,8 +186,8 @@ export class PoolAllocator implements Allocator {
     const salt = (Math.random() * 0x100000000) | 1;
     const token = this.L.enter();
     try {
-      formatPool(P.m, P.s, this.poolSize, P.debug, 31 - Math.clz32(this.alignment), salt);
-      if (BUILD_DEBUG !== 0 && P.debug) P.u8.fill(POISON_BYTE, P.m[H_HEAP_START] + 12, P.m[H_HEAP_END] - 4);
+      formatPool(P, this.poolSize, 31 - Math.clz32(this.alignment), salt);
+      if (BUILD_DEBUG !== 0 && P.debug) poison(P, P.start + 12, P.end - 4);
     } finally {
       this.L.leave(token);
     }
@@ -164,9 +195,9 @@ export class PoolAllocator implements Allocator {
 
   allocate(size: number, alignment?: number): number {
     const P = this.P;
-    if (P === null) return this.destroyed();
-    // (size >>> 0) === size: a number, an integer, not negative; checkSize says which it is not.
-    if ((size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'allocate');
+    if (P === null) return this.gone();
+    // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'allocate');
     let align = this.alignment;
     if (alignment !== undefined) {
       if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) {
@@ -190,8 +221,8 @@ export class PoolAllocator implements Allocator {
 
   allocateZeroed(count: number, size: number): number {
     const P = this.pool();
-    checkSize(count, Number.MAX_SAFE_INTEGER, 'allocateZeroed');
-    checkSize(size, Number.MAX_SAFE_INTEGER, 'allocateZeroed');
+    checkSize(count, Infinity, 'allocateZeroed');
+    checkSize(size, Infinity, 'allocateZeroed');
     const total = count * size;
     if (total > this.poolSize) {
       throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `allocateZeroed: ${count} × ${size} = ${total} bytes is larger than the ${this.poolSize}-byte pool`);
@@ -203,13 +234,13 @@ export class PoolAllocator implements Allocator {
 
   reallocate(ptr: number, size: number): number {
     const P = this.P;
-    if (P === null) return this.destroyed();
-    if ((size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'reallocate');
+    if (P === null) return this.gone();
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'reallocate');
     if (ptr === 0) return this.allocate(size);
     const token = this.L.enter();
     let p: number;
     try {
-      p = reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size);
+      p = reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size, this.alignment);
       if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('r', ptr, p, size);
     } finally {
       this.L.leave(token);
@@ -220,7 +251,7 @@ export class PoolAllocator implements Allocator {
 
   free(ptr: number): void {
     const P = this.P;
-    if (P === null) return this.destroyed();
+    if (P === null) return this.gone();
     if (ptr === 0) return;
     const token = this.L.enter();
     try {

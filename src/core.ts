@@ -1,7 +1,9 @@
 /**
  * The allocator core: split, coalesce, resize. It knows the block layout (pool.ts) and asks the
  * strategy's free structure only to find, insert, remove and replace free blocks. No argument checks
- * and no locking here: allocator.ts validates and wraps each call in the lock.
+ * and no locking here: allocator.ts validates and wraps each call in the lock. Every word read from
+ * the pool is checked before it is acted on (guard.ts), and all checks of an operation come before
+ * its first write, so a damaged pool is reported (HEAP_CORRUPTED) and not made worse.
  *
  * Freeing merges with both neighbours at once (boundary tags):
  *
@@ -12,11 +14,13 @@
  *
  * Sizes here are block sizes (header included); `need` is a request converted by blockNeed().
  */
-import { BUILD_DEBUG } from './build.js';
+import { BUILD_DEBUG, BUILD_MESSAGES } from './build.js';
+import { corrupted, freeSizeAt, nextHeader, prevFree } from './guard.js';
+import { poison, poisonProblem, seal } from './poison.js';
 import { preempt } from './preempt.js';
 import {
-  CANARY_BYTE, FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_PEAK_USED, H_USED_BLOCKS,
-  H_USED_BYTES, MIN_BLOCK, OVERHEAD, POISON_BYTE, PREV_FREE, USED, blockSizeOf, checkWord, type Pool,
+  FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_PEAK_USED, H_USED_BLOCKS, H_USED_BYTES, MIN_BLOCK, OVERHEAD, PREV_FREE,
+  USED, blockSizeOf, checkWord, type Pool,
 } from './pool.js';
 
 /** Debug blocks add 8 bytes: canary bytes after the request, and the requested size in the last word. */
@@ -31,23 +35,40 @@ export function usableBytes(P: Pool, b: number): number {
   return BUILD_DEBUG !== 0 && P.debug ? P.m[((b + size) >> 2) - 1] : size - OVERHEAD;
 }
 
+/** Debug pools: free bytes [from, to) of block `b` about to be handed out must still be poison. */
+function checkPoison(P: Pool, b: number, from: number, to: number): void {
+  const i = poisonProblem(P, from, to);
+  if (i >= 0) corrupted(b, BUILD_MESSAGES && `freed memory written at ${i} (use after free)`);
+}
+
+/**
+ * Debug pools: a free block's header was just written at `r`, inside poisoned free memory. A tombstone
+ * at r+8 lost its check word to the prev link: poison its other half, so it reads as poison again.
+ */
+function repoison(P: Pool, r: number, size: number): void {
+  if (size > MIN_BLOCK) poison(P, r + 12, r + 16);
+}
+
 /** Takes a free block of at least `need` bytes off the structure and marks it used; 0 if none. */
 function take(P: Pool, need: number): number {
   const m = P.m;
-  if (need > m[H_HEAP_END] - m[H_HEAP_START]) return 0;
-  const b = P.s.find(m, need);
+  if (need > P.end - P.start) return 0;
+  const b = P.s.find(P, need);
   if (b === 0) return 0;
+  const size = freeSizeAt(P, b);
+  if (size < need) corrupted(b, BUILD_MESSAGES && `the free structure offers ${size} bytes for a ${need}-byte block`);
   preempt();
-  const size = m[(b >> 2) + 1];
   const rest = size - need;
+  if (BUILD_DEBUG !== 0 && P.debug) checkPoison(P, b, b + 12, rest >= MIN_BLOCK ? b + need : b + size - 4);
   if (rest >= MIN_BLOCK) {
     const r = b + need;
-    P.s.replace(m, b, size, r, rest);
+    P.s.replace(P, b, size, r, rest);
     m[(r >> 2) + 1] = rest;
     m[((r + rest) >> 2) - 1] = rest;
     m[(b >> 2) + 1] = need | USED;
+    if (BUILD_DEBUG !== 0 && P.debug) repoison(P, r, rest);
   } else {
-    P.s.remove(m, b, size);
+    P.s.remove(P, b, size);
     m[((b + size) >> 2) + 1] &= ~PREV_FREE;
     m[(b >> 2) + 1] = size | USED;
   }
@@ -59,55 +80,61 @@ function take(P: Pool, need: number): number {
 function release(P: Pool, b: number): void {
   const m = P.m;
   const h = m[(b >> 2) + 1];
-  let size = h & ~FLAG_MASK;
-  const n = b + size;
-  const nh = m[(n >> 2) + 1];
-  // Clear USED first: should this header survive inside a merged block, it still reads as freed.
+  const own = h & ~FLAG_MASK;
+  const n = b + own;
+  const nh = nextHeader(P, n);
+  const pb = h & PREV_FREE ? prevFree(P, b) : b;
+  // Clear USED first: should this header survive inside a merged block, it reads as freed (a tombstone).
   m[(b >> 2) + 1] = h & ~USED;
   preempt();
-  if (h & PREV_FREE) {
-    const pb = b - m[(b >> 2) - 1];
-    const psize = m[(pb >> 2) + 1];
+  let size = own;
+  if (pb !== b) {
     if (!(nh & USED)) {
-      const nsize = nh & ~FLAG_MASK;
-      P.s.remove(m, n, nsize);
-      size += nsize;
+      P.s.remove(P, n, nh);
+      size += nh;
     }
-    P.s.replace(m, pb, psize, pb, psize + size);
-    b = pb;
-    size += psize;
+    size += b - pb;
+    P.s.replace(P, pb, b - pb, pb, size);
   } else if (!(nh & USED)) {
-    const nsize = nh & ~FLAG_MASK;
-    P.s.replace(m, n, nsize, b, size + nsize);
-    size += nsize;
+    P.s.replace(P, n, nh, b, own + nh);
+    size += nh;
   } else {
-    P.s.insert(m, b, size);
+    P.s.insert(P, b, size);
   }
-  m[(b >> 2) + 1] = size;
-  m[((b + size) >> 2) - 1] = size;
-  m[((b + size) >> 2) + 1] |= PREV_FREE;
-  if (BUILD_DEBUG !== 0 && P.debug) P.u8.fill(POISON_BYTE, b + 12, b + size - 4);
+  m[(pb >> 2) + 1] = size;
+  m[((pb + size) >> 2) - 1] = size;
+  m[((pb + size) >> 2) + 1] |= PREV_FREE;
+  if (BUILD_DEBUG !== 0 && P.debug) {
+    // Poison what this call freed: the old footer of prev (b keeps its tombstone), or b's header
+    // tail; b's payload; the header of a merged next block.
+    const to = nh & USED ? n - 4 : n + 12;
+    if (pb !== b) {
+      poison(P, b - 4, b);
+      poison(P, b + 8, to);
+    } else {
+      poison(P, b + 12, to);
+    }
+  }
 }
 
 /**
  * Gives the bytes of used block `b` from `need` on back to the pool, merging them with a free next
- * block; keeps a tail too small to be a block. Returns the new size of `b`.
+ * block (whose header `nh` the caller has checked); keeps a tail too small to be a block. Returns
+ * the new size of `b`.
  */
-function trim(P: Pool, b: number, need: number): number {
+function trim(P: Pool, b: number, need: number, nh: number): number {
   const m = P.m;
   const h = m[(b >> 2) + 1];
   const size = h & ~FLAG_MASK;
   const n = b + size;
-  const nh = m[(n >> 2) + 1];
   const t = b + need;
   let rest = size - need;
   if (rest === 0) return size;
   if (!(nh & USED)) {
-    const nsize = nh & ~FLAG_MASK;
-    P.s.replace(m, n, nsize, t, rest + nsize);
-    rest += nsize;
+    P.s.replace(P, n, nh, t, rest + nh);
+    rest += nh;
   } else if (rest >= MIN_BLOCK) {
-    P.s.insert(m, t, rest);
+    P.s.insert(P, t, rest);
     m[(n >> 2) + 1] = nh | PREV_FREE;
   } else {
     return size;
@@ -115,7 +142,7 @@ function trim(P: Pool, b: number, need: number): number {
   m[(t >> 2) + 1] = rest;
   m[((t + rest) >> 2) - 1] = rest;
   m[(b >> 2) + 1] = need | (h & FLAG_MASK);
-  if (BUILD_DEBUG !== 0 && P.debug) P.u8.fill(POISON_BYTE, t + 12, t + rest - 4);
+  if (BUILD_DEBUG !== 0 && P.debug) poison(P, t + 12, nh & USED ? n - 4 : n + 12);
   return need;
 }
 
@@ -125,37 +152,38 @@ function account(m: Int32Array, bytes: number, blocks: number): void {
   if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
 }
 
-/** Writes the debug canary and requested size after `size` bytes of payload. */
-function seal(P: Pool, b: number, size: number): void {
-  if (BUILD_DEBUG !== 0 && P.debug) {
-    const end = b + blockSizeOf(P.m, b);
-    P.u8.fill(CANARY_BYTE, b + OVERHEAD + size, end - 4);
-    P.m[(end >> 2) - 1] = size;
-  }
+/** The last check before a pointer leaves the allocator: inside the heap, aligned, a used block. */
+function result(P: Pool, b: number, size: number): number {
+  if ((b & 7) !== 0 || b < P.start || b + OVERHEAD + size > P.end) corrupted(b, BUILD_MESSAGES && 'a result outside the heap');
+  if (BUILD_DEBUG !== 0 && P.debug) seal(P, b, size);
+  return b + OVERHEAD;
 }
 
 /** Returns a pointer (payload offset) to at least `size` bytes aligned to `align` (a power of two >= 8), or 0. */
 export function allocateCore(P: Pool, size: number, align: number): number {
   const m = P.m;
-  const need = blockNeed(P, size);
-  let b: number;
-  if (align <= 8) {
-    b = take(P, need);
-  } else {
-    // Over-allocate, then give back a leading free block (at least MIN_BLOCK) and the tail.
-    b = take(P, need + align + MIN_BLOCK);
-    if (b !== 0) {
-      let lead = ((b + OVERHEAD + align - 1) & -align) - OVERHEAD - b;
-      if (lead !== 0 && lead < MIN_BLOCK) lead += align;
-      if (lead !== 0) {
-        const size0 = blockSizeOf(m, b);
-        m[(b >> 2) + 1] = lead | USED;
-        b += lead;
-        m[(b >> 2) + 1] = (size0 - lead) | USED;
-        m[b >> 2] = checkWord(m, b);
-        release(P, b - lead);
+  let b = 0;
+  // Larger than the heap: fails here, before blockNeed's 32-bit arithmetic could wrap.
+  if (size <= P.end - P.start) {
+    const need = blockNeed(P, size);
+    if (align <= 8) {
+      b = take(P, need);
+    } else {
+      // Over-allocate, then give back a leading free block (at least MIN_BLOCK) and the tail.
+      b = take(P, need + align + MIN_BLOCK);
+      if (b !== 0) {
+        let lead = ((b + OVERHEAD + align - 1) & -align) - OVERHEAD - b;
+        if (lead !== 0 && lead < MIN_BLOCK) lead += align;
+        if (lead !== 0) {
+          const size0 = blockSizeOf(m, b);
+          m[(b >> 2) + 1] = lead | (m[(b >> 2) + 1] & FLAG_MASK);
+          b += lead;
+          m[(b >> 2) + 1] = (size0 - lead) | USED;
+          m[b >> 2] = checkWord(m, b);
+          release(P, b - lead);
+        }
+        trim(P, b, need, nextHeader(P, b + blockSizeOf(m, b)));
       }
-      trim(P, b, need);
     }
   }
   if (b === 0) {
@@ -163,77 +191,86 @@ export function allocateCore(P: Pool, size: number, align: number): number {
     return 0;
   }
   m[H_ALLOCS]++;
-  account(m, blockSizeOf(m, b), 1);
-  seal(P, b, size);
+  const bytes = m[(b >> 2) + 1] & ~FLAG_MASK;
+  account(m, bytes, 1);
+  // result(), inlined on the allocate path: the block must lie inside the heap.
+  if ((b & 7) !== 0 || b < P.start || b + bytes > P.end || (BUILD_DEBUG !== 0 && P.debug)) return result(P, b, size);
   return b + OVERHEAD;
 }
 
 export function freeCore(P: Pool, b: number): void {
   const m = P.m;
-  m[H_FREES]++;
-  account(m, -blockSizeOf(m, b), -1);
+  const size = blockSizeOf(m, b);
   release(P, b);
+  m[H_FREES]++;
+  account(m, -size, -1);
 }
 
 /**
  * Resizes in place when the block and its free neighbours allow (growing backwards moves the payload
- * down with copyWithin), otherwise moves: allocate, copy, free. Returns the new pointer, or 0 with the
- * old block untouched.
+ * down with copyWithin, when the new place keeps `align`), otherwise moves: allocate, copy, free.
+ * Returns the new pointer, or 0 with the old block untouched.
  *
  *   grow forward:   [ this ][ next free ]             =>  [ ---- this ---- ][ rest ]
  *   grow backward:  [ prev free ][ this ][ next free? ] =>  [ ---- this (moved down) ---- ][ rest ]
  */
-export function reallocateCore(P: Pool, b: number, size: number): number {
+export function reallocateCore(P: Pool, b: number, size: number, align: number): number {
   const m = P.m;
+  if (size > P.end - P.start) {
+    m[H_FAILED]++;
+    return 0;
+  }
   const need = blockNeed(P, size);
   const h = m[(b >> 2) + 1];
   const old = h & ~FLAG_MASK;
-  if (need <= old) {
-    account(m, trim(P, b, need) - old, 0);
-    seal(P, b, size);
-    return b + OVERHEAD;
-  }
   const n = b + old;
-  const nh = m[(n >> 2) + 1];
-  const nsize = nh & USED ? 0 : nh & ~FLAG_MASK;
+  const nh = nextHeader(P, n);
+  if (need <= old) {
+    account(m, trim(P, b, need, nh) - old, 0);
+    return result(P, b, size);
+  }
+  const nsize = nh & USED ? 0 : nh;
   if (old + nsize >= need) {
     const rest = old + nsize - need;
+    if (BUILD_DEBUG !== 0 && P.debug) checkPoison(P, n, n + 12, rest >= MIN_BLOCK ? b + need : n + nsize - 4);
     if (rest >= MIN_BLOCK) {
       const t = b + need;
-      P.s.replace(m, n, nsize, t, rest);
+      P.s.replace(P, n, nsize, t, rest);
       m[(t >> 2) + 1] = rest;
       m[((t + rest) >> 2) - 1] = rest;
       m[(b >> 2) + 1] = need | (h & FLAG_MASK);
-      if (BUILD_DEBUG !== 0 && P.debug) P.u8.fill(POISON_BYTE, t + 12, t + rest - 4);
+      if (BUILD_DEBUG !== 0 && P.debug) repoison(P, t, rest);
     } else {
-      P.s.remove(m, n, nsize);
+      P.s.remove(P, n, nsize);
       m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
       m[(b >> 2) + 1] = (old + nsize) | (h & FLAG_MASK);
     }
     account(m, blockSizeOf(m, b) - old, 0);
-    seal(P, b, size);
-    return b + OVERHEAD;
+    return result(P, b, size);
   }
   const keep = usableBytes(P, b);
   if (h & PREV_FREE) {
-    const pb = b - m[(b >> 2) - 1];
-    const psize = m[(pb >> 2) + 1];
-    if (psize + old + nsize >= need) {
-      P.s.remove(m, pb, psize);
+    const pb = prevFree(P, b);
+    const psize = b - pb;
+    if (psize + old + nsize >= need && ((pb + OVERHEAD) & (align - 1)) === 0) {
+      if (BUILD_DEBUG !== 0 && P.debug) {
+        checkPoison(P, pb, pb + 12, b - 4);
+        if (nsize !== 0) checkPoison(P, n, n + 12, n + nsize - 4);
+      }
+      P.s.remove(P, pb, psize);
       if (nsize !== 0) {
-        P.s.remove(m, n, nsize);
+        P.s.remove(P, n, nsize);
         m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
       }
       m[(b >> 2) + 1] = h & ~USED; // the old header may survive inside the moved payload: mark it dead
       m[(pb >> 2) + 1] = (psize + old + nsize) | USED;
       m[pb >> 2] = checkWord(m, pb);
       P.u8.copyWithin(pb + OVERHEAD, b + OVERHEAD, b + OVERHEAD + keep);
-      account(m, trim(P, pb, need) - old, 0);
-      seal(P, pb, size);
-      return pb + OVERHEAD;
+      account(m, trim(P, pb, need, nextHeader(P, pb + psize + old + nsize)) - old, 0);
+      return result(P, pb, size);
     }
   }
-  const p = allocateCore(P, size, 8);
+  const p = allocateCore(P, size, align);
   if (p === 0) return 0;
   P.u8.copyWithin(p, b + OVERHEAD, b + OVERHEAD + Math.min(keep, size));
   m[H_ALLOCS]--;

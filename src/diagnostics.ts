@@ -1,15 +1,32 @@
 /**
  * Everything that reads the whole pool: pointer validation, check() (a full walk that names the first
- * bad block), stats(), the block iterator for heap maps, and the debug canaries and poison.
- * None of this is on the allocate/free fast path except validatePointer's O(1) release checks.
+ * bad block), stats(), the block iterator for heap maps. None of this is on the allocate/free fast
+ * path except validatePointer's O(1) release checks. Every walk is bounded and every failure of
+ * check() is HEAP_CORRUPTED, whatever the pool holds.
  */
 import { BUILD_DEBUG, BUILD_MESSAGES } from './build.js';
 import { AllocatorError } from './errors.js';
+import { badLink, corrupted } from './guard.js';
+import { canaryProblem, isTombstone, poisonProblem } from './poison.js';
 import {
-  CANARY_BYTE, FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_PEAK_USED, H_POOL_SIZE,
-  H_USED_BLOCKS, H_USED_BYTES, MIN_BLOCK, OVERHEAD, POISON_BYTE, PREV_FREE, USED, blockSizeOf, checkWord, type Pool,
+  FLAG_MASK, H_ALLOCS, H_CONFIG, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_MAGIC, H_PEAK_USED, H_POOL_SIZE, H_SALT,
+  H_USED_BLOCKS, H_USED_BYTES, H_VERSION, MAGIC, MIN_BLOCK, OVERHEAD, PREV_FREE, USED, VERSION, checkWord, type Pool,
 } from './pool.js';
 import type { AllocatorStats, BlockInfo } from './types.js';
+
+/**
+ * Whether a refused pointer is one that was freed: a free block starts at `b` (its header, footer and
+ * links are sound), or `b` holds the tombstone of a block freed into its predecessor. Old pointers
+ * after reset() are neither: the salt changed, so their check words and links no longer decode.
+ */
+function wasFreed(P: Pool, b: number): boolean {
+  const m = P.m;
+  if (isTombstone(m, b)) return true;
+  const size = m[(b >> 2) + 1];
+  const k = m[H_SALT];
+  return (size & 7) === 0 && size >= MIN_BLOCK && size <= P.end - b && m[((b + size) >> 2) - 1] === size
+    && !badLink(P, m[b >> 2] ^ k) && !badLink(P, m[(b >> 2) + 2] ^ k);
+}
 
 /**
  * The block of pointer `p`, or a typed error. Release builds check range, alignment, the USED bit and
@@ -17,35 +34,37 @@ import type { AllocatorStats, BlockInfo } from './types.js';
  */
 export function validatePointer(P: Pool, p: unknown, what: string): number {
   const m = P.m;
-  const b = (p as number) - OVERHEAD;
-  // (p >>> 0) === p: a number, an integer, not negative. One test for the common case; the reason on failure.
-  if (((p as number) >>> 0) !== p || (b & 7) !== 0 || b < m[H_HEAP_START] || b >= m[H_HEAP_END]) {
+  // typeof first: `>>>` on a BigInt or a Symbol throws a TypeError.
+  const b = typeof p === 'number' ? p - OVERHEAD : -1;
+  // (p >>> 0) === p: an integer, not negative. One test for the common case; the reason on failure.
+  if (b < P.start || ((p as number) >>> 0) !== p || (b & 7) !== 0 || b >= P.end) {
     throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && (typeof p === 'number' && Number.isInteger(p)
       ? `${what}: ${p} is not a pointer of this pool (out of range or misaligned)`
       : `${what}: pointer must be an integer offset (got ${describe(p)})`), typeof p === 'number' ? p : undefined);
   }
   if (BUILD_DEBUG !== 0 && P.debug) {
-    // Exact: walk to the block that holds b.
-    let x = m[H_HEAP_START];
-    let size = 0;
-    for (; x <= b; x += size) {
-      size = m[(x >> 2) + 1] & ~FLAG_MASK;
-      if (size === 0 || x + size > b) break;
+    // Exact: walk to the block that holds b (bounded: every step moves forward by a sane size).
+    let x = P.start;
+    for (;;) {
+      const size = m[(x >> 2) + 1] & ~FLAG_MASK;
+      if (size < MIN_BLOCK || size > P.end - x) corrupted(x, BUILD_MESSAGES && `bad size ${size} on the way to ${p}`);
+      if (x + size > b) break;
+      x += size;
     }
     const used = (m[(x >> 2) + 1] & USED) !== 0;
-    if (!used) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} lies in free memory (already freed)`, b + OVERHEAD);
-    if (x !== b) throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} points inside the block at ${x + OVERHEAD}`, b + OVERHEAD);
-    const bad = canaryProblem(P, b);
-    if (bad) throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `${what}: block at ${b}: ${bad}`, b);
-    return b;
+    if (x === b && used) {
+      const bad = canaryProblem(P, b);
+      if (bad) throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `${what}: block at ${b}: ${bad}`, b);
+      return b;
+    }
+    if (!used && (x === b || isTombstone(m, b))) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block (it lies inside the ${used ? 'used' : 'free'} block at ${x})`, p as number);
   }
   const h = m[(b >> 2) + 1];
   const size = h & ~FLAG_MASK;
-  if ((h & USED) === 0 || m[b >> 2] !== checkWord(m, b) || size < MIN_BLOCK || b + size > m[H_HEAP_END]) {
-    // A freed block keeps a plausible free header (also when it was merged away): call that a double free.
-    const plausible = size >= MIN_BLOCK && b + size <= m[H_HEAP_END];
-    if ((h & USED) === 0 && plausible) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, b + OVERHEAD);
-    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, b + OVERHEAD);
+  if ((h & USED) === 0 || m[b >> 2] !== checkWord(m, b) || size < MIN_BLOCK || size > P.end - b) {
+    if ((h & USED) === 0 && wasFreed(P, b)) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, p as number);
   }
   return b;
 }
@@ -54,26 +73,19 @@ function describe(v: unknown): string {
   return typeof v === 'number' ? String(v) : typeof v;
 }
 
-/** Debug pools: the bytes between the requested size and the block end must still be canaries. */
-function canaryProblem(P: Pool, b: number): string {
-  const end = b + blockSizeOf(P.m, b);
-  const requested = P.m[(end >> 2) - 1];
-  if (requested < 0 || b + OVERHEAD + requested > end - 8) return `overrun: the requested-size word was overwritten`;
-  for (let i = b + OVERHEAD + requested; i < end - 4; i++) {
-    if (P.u8[i] !== CANARY_BYTE) return `overrun: canary byte at ${i} (${i - b - OVERHEAD - requested} bytes past the end of the ${requested}-byte request) was overwritten`;
-  }
-  return '';
-}
-
-function corrupted(b: number, why: string | false): never {
-  throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `block at ${b}: ${why}`, b);
+/** The header words the allocator relies on, against what this allocator knows of its pool. */
+function checkHeader(P: Pool): void {
+  const m = P.m;
+  const bad = m[H_MAGIC] !== MAGIC ? 'magic' : m[H_VERSION] !== VERSION ? 'version' : m[H_POOL_SIZE] !== P.u8.length ? 'pool size'
+    : (m[H_CONFIG] & 0xff) !== P.s.id ? 'strategy' : m[H_HEAP_START] !== P.start ? 'heap start' : m[H_HEAP_END] !== P.end ? 'heap end' : '';
+  if (bad) corrupted(0, BUILD_MESSAGES && `pool header word '${bad}' overwritten`);
 }
 
 /** Walks every block and every free-structure entry; throws HEAP_CORRUPTED naming the first bad one. */
 export function checkPool(P: Pool): void {
+  checkHeader(P);
   const m = P.m;
-  const start = m[H_HEAP_START];
-  const end = m[H_HEAP_END];
+  const { start, end } = P;
   // One bit per 8-byte granule: which offsets start a free block, to match the free structure against.
   const freeStarts = new Uint8Array(((end - start) >> 6) + 1);
   let usedBytes = 0, usedBlocks = 0, freeBlocks = 0;
@@ -82,7 +94,7 @@ export function checkPool(P: Pool): void {
   while (b < end) {
     const h = m[(b >> 2) + 1];
     const size = h & ~FLAG_MASK;
-    if (size < MIN_BLOCK || (size & 7) !== 0 || b + size > end) corrupted(b, BUILD_MESSAGES && `bad size ${size}`);
+    if (size < MIN_BLOCK || size > end - b) corrupted(b, BUILD_MESSAGES && `bad size ${size}`);
     if (!!(h & PREV_FREE) !== prevFree) corrupted(b, BUILD_MESSAGES && `PREV_FREE flag says ${!prevFree ? 'free' : 'used'}, the previous block is ${prevFree ? 'free' : 'used'}`);
     if (h & USED) {
       if (m[b >> 2] !== checkWord(m, b)) corrupted(b, BUILD_MESSAGES && `check word overwritten (an underrun of the previous block?)`);
@@ -98,9 +110,8 @@ export function checkPool(P: Pool): void {
       if (h & FLAG_MASK) corrupted(b, BUILD_MESSAGES && `free block with flags ${h & FLAG_MASK}`);
       if (m[((b + size) >> 2) - 1] !== size) corrupted(b, BUILD_MESSAGES && `footer ${m[((b + size) >> 2) - 1]} does not match size ${size}`);
       if (BUILD_DEBUG !== 0 && P.debug) {
-        for (let i = b + 12; i < b + size - 4; i++) {
-          if (P.u8[i] !== POISON_BYTE) corrupted(b, BUILD_MESSAGES && `freed memory written at ${i} (use after free)`);
-        }
+        const i = poisonProblem(P, b + 12, b + size - 4);
+        if (i >= 0) corrupted(b, BUILD_MESSAGES && `freed memory written at ${i} (use after free)`);
       }
       const g = (b - start) >> 3;
       freeStarts[g >> 3] |= 1 << (g & 7);
@@ -109,19 +120,18 @@ export function checkPool(P: Pool): void {
     }
     b += size;
   }
-  if (b !== end) corrupted(b, BUILD_MESSAGES && `blocks overrun the end sentinel at ${end}`);
   const eh = m[(end >> 2) + 1];
   if (eh !== (USED | (prevFree ? PREV_FREE : 0)) || m[end >> 2] !== checkWord(m, end)) corrupted(end, BUILD_MESSAGES && `end sentinel overwritten`);
   let listed = 0;
   let bad = '';
   let badBlock = 0;
-  P.s.forEach(m, (f) => {
+  P.s.forEach(P, (f) => {
     const g = (f - start) >> 3;
-    if (f < start || f >= end || (f & 7) !== 0 || !(freeStarts[g >> 3] & (1 << (g & 7)))) {
+    if (badLink(P, f) || !(freeStarts[g >> 3] & (1 << (g & 7)))) {
       bad = BUILD_MESSAGES ? `the free structure holds it, but it is not a free block (or is listed twice)` : '!';
     } else {
       freeStarts[g >> 3] &= ~(1 << (g & 7)); // seen once; a second visit (a cycle) fails above
-      bad = P.s.verify(m, f);
+      bad = P.s.verify(P, f);
     }
     badBlock = f;
     return !bad && ++listed <= freeBlocks;
@@ -133,15 +143,17 @@ export function checkPool(P: Pool): void {
   }
 }
 
-/** Every block in address order. An array, not a generator: a generator function's prototype is a
- * writable object, which xsl reports ("not frozen") and which costs RAM in a preloaded module. */
+/**
+ * Every block in address order; stops where a size would leave the heap (check() says why). An array,
+ * not a generator: a generator function's prototype is a writable object, which xsl reports ("not
+ * frozen") and which costs RAM in a preloaded module.
+ */
 export function walkBlocks(P: Pool): BlockInfo[] {
   const m = P.m;
-  const end = m[H_HEAP_END];
   const list: BlockInfo[] = [];
-  for (let b = m[H_HEAP_START]; b < end; ) {
-    const size = blockSizeOf(m, b);
-    if (size === 0) break; // corrupted: check() says where; a heap map must not loop forever
+  for (let b = P.start; b < P.end; ) {
+    const size = m[(b >> 2) + 1] & ~FLAG_MASK;
+    if (size < MIN_BLOCK || size > P.end - b) break;
     list.push({ offset: b, pointer: b + OVERHEAD, size, used: (m[(b >> 2) + 1] & USED) !== 0 });
     b += size;
   }
@@ -150,20 +162,22 @@ export function walkBlocks(P: Pool): BlockInfo[] {
 
 export function poolStats(P: Pool): AllocatorStats {
   const m = P.m;
-  const heapSize = m[H_HEAP_END] - m[H_HEAP_START];
+  const heapSize = P.end - P.start;
   let freeBlocks = 0, largest = 0;
-  // A free structure damaged into a cycle must not hang stats(): no pool holds more free blocks.
+  // A free structure damaged into a cycle or out of the heap must not hang or mislead stats().
   const most = heapSize / MIN_BLOCK;
-  P.s.forEach(m, (b) => {
+  let bad = false;
+  P.s.forEach(P, (b) => {
+    if (badLink(P, b)) return !(bad = true);
     const size = m[(b >> 2) + 1];
-    if (size > largest) largest = size;
+    if (size > largest && size <= P.end - b) largest = size;
     return ++freeBlocks <= most;
   });
-  if (freeBlocks > most) corrupted(m[H_HEAP_START], BUILD_MESSAGES && 'the free structure loops');
+  if (bad || freeBlocks > most) corrupted(P.start, BUILD_MESSAGES && 'the free structure loops or leaves the heap');
   const freeBytes = heapSize - m[H_USED_BYTES];
   const debugExtra = BUILD_DEBUG !== 0 && P.debug ? 8 : 0;
   return {
-    poolSize: m[H_POOL_SIZE],
+    poolSize: P.u8.length,
     heapSize,
     usedBytes: m[H_USED_BYTES],
     freeBytes,

@@ -9,9 +9,9 @@
  * block of size 0, so coalescing never needs a bounds check.
  *
  *   used block                           free block
- *   b+0  [ check = mix(b ^ salt)   ]     b+0  [ next free            ]
+ *   b+0  [ check = mix(b ^ salt)   ]     b+0  [ next free ^ salt     ]
  *   b+4  [ size | PREV_FREE | USED ]     b+4  [ size | 0 | 0         ]
- *   b+8  [ payload ...             ]     b+8  [ prev free            ]
+ *   b+8  [ payload ...             ]     b+8  [ prev free ^ salt     ]
  *        [         ... payload     ]          [ ...                  ]
  *                                        end-4[ size (footer)        ]
  *
@@ -24,6 +24,12 @@
  * The check word lets free() reject a pointer allocate() did not return: a random offset passes only if
  * the word before it has USED set and the word before that equals a salted hash of its offset
  * (probability about 2^-32). The salt changes with every reset(), which invalidates old pointers.
+ *
+ * Nothing read from the pool is trusted (user code holds views over it): the links of free blocks are
+ * stored XOR-ed with the salt (glibc's safe-linking idea), so that what a program writes into a freed
+ * block (an offset, a small number, zero) decodes to a misaligned or out-of-heap link, and every link,
+ * size and footer is checked before it is acted on (guard.ts). The heap bounds the code relies on are
+ * kept in the Pool object, not read back from the header.
  */
 import type { StrategyName } from './types.js';
 
@@ -80,24 +86,34 @@ export interface FreeStructure {
   rootWords(poolSize: number): number;
   /** Empties the structure (the roots are already zero). */
   init(m: Int32Array, poolSize: number): void;
-  insert(m: Int32Array, b: number, size: number): void;
-  remove(m: Int32Array, b: number, size: number): void;
+  /** insert, remove and replace check the links they unlink from (HEAP_CORRUPTED if they disagree). */
+  insert(P: Pool, b: number, size: number): void;
+  remove(P: Pool, b: number, size: number): void;
   /** Block `b` takes the place of free block `old` (they overlap or touch): merges and splits. */
-  replace(m: Int32Array, old: number, oldSize: number, b: number, size: number): void;
-  /** A free block of at least `size` bytes, or 0. Does not remove it. */
-  find(m: Int32Array, size: number): number;
-  /** Visits every free block the structure holds; returns false to stop. For check() and stats(). */
-  forEach(m: Int32Array, visit: (b: number) => boolean): void;
+  replace(P: Pool, old: number, oldSize: number, b: number, size: number): void;
+  /**
+   * A candidate free block for `size` bytes, or 0. Does not remove it; the core checks it (freeSizeAt)
+   * before use. Walks are bounded whatever the links say.
+   */
+  find(P: Pool, size: number): number;
+  /** Visits every free block the structure holds, until visit returns false. For check() and stats(). */
+  forEach(P: Pool, visit: (b: number) => boolean): void;
   /** Strategy-specific invariants (bucket of each block, bitmaps); returns a message or ''. */
-  verify(m: Int32Array, b: number): string;
+  verify(P: Pool, b: number): string;
 }
 
-/** One allocator's view of a pool. Everything it knows is in `m`; this object only caches views. */
+/**
+ * One allocator's view of a pool. Everything it knows is in `m`; this object caches views and the
+ * heap bounds, which never change after format, so that a stray write into the header cannot move them.
+ */
 export interface Pool {
   readonly m: Int32Array;
   readonly u8: Uint8Array;
   readonly s: FreeStructure;
   readonly debug: boolean;
+  /** The first block (H_HEAP_START) and the end sentinel (H_HEAP_END). */
+  readonly start: number;
+  readonly end: number;
 }
 
 /** A block's size in bytes, header included (its size word without the flag bits). */
@@ -105,7 +121,10 @@ export function blockSizeOf(m: Int32Array, b: number): number {
   return m[(b >> 2) + 1] & ~FLAG_MASK;
 }
 
-/** The salted hash stored in a used block's first word. Never 0, so a zeroed pool holds no valid block. */
+/**
+ * The salted hash stored in a used block's first word. Never 0, so a zeroed pool holds no valid block.
+ * (guard.ts nextHeader() repeats the expression inline.)
+ */
 export function checkWord(m: Int32Array, b: number): number {
   return Math.imul(b ^ m[H_SALT], 0x9e3779b1) | 1;
 }
@@ -122,10 +141,12 @@ export function align8(n: number): number {
  * Writes a fresh pool: header, roots, one free block covering the heap, and the end sentinel.
  * Returns false when the pool is too small to hold even one block.
  */
-export function formatPool(m: Int32Array, s: FreeStructure, poolSize: number, debug: boolean, alignLog2: number, salt: number): boolean {
-  const start = headerBytes(s, poolSize);
-  const end = (poolSize & ~7) - OVERHEAD;
-  if (end - start < MIN_BLOCK) return false;
+export function heapEnd(poolSize: number): number {
+  return (poolSize & ~7) - OVERHEAD;
+}
+
+export function formatPool(P: Pool, poolSize: number, alignLog2: number, salt: number): void {
+  const { m, s, start, end, debug } = P;
   const lock = m[H_LOCK]; // reset() formats while holding the atomics lock: keep it held
   m.fill(0, 0, start >> 2);
   m[H_LOCK] = lock;
@@ -142,6 +163,10 @@ export function formatPool(m: Int32Array, s: FreeStructure, poolSize: number, de
   m[(end >> 2) - 1] = size;
   m[end >> 2] = checkWord(m, end);
   m[(end >> 2) + 1] = USED | PREV_FREE;
-  s.insert(m, start, size);
-  return true;
+  s.insert(P, start, size);
+}
+
+/** A Pool over a formatted pool's words, with the bounds its header states (for tools that probe a copy). */
+export function poolView(m: Int32Array, u8: Uint8Array, s: FreeStructure, debug: boolean): Pool {
+  return { m, u8, s, debug, start: m[H_HEAP_START], end: m[H_HEAP_END] };
 }

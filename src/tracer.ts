@@ -26,7 +26,15 @@ export function makeTracer(emit: (line: string) => void): Tracer {
       queued.push(kind === 'f' ? `f ${id}` : `${kind} ${id} ${size}`);
     },
     flush() {
-      while (queued.length > 0) emit(queued.shift()!);
+      // Tracing never changes what an operation does: an exception from the callback (the call's
+      // result must still reach the caller) is dropped with its line.
+      while (queued.length > 0) {
+        try {
+          emit(queued.shift()!);
+        } catch {
+          // the line is lost, the operation is not
+        }
+      }
     },
   };
 }

@@ -23,7 +23,10 @@ export interface AllocatorOptions {
   debug?: boolean;
   /** Interrupt controller used by lock 'interrupt' (the simulator passes its own). */
   interrupts?: InterruptMask;
-  /** Called with one trace line per operation: `a ID SIZE`, `f ID`, `r ID SIZE` (IDs are offsets). */
+  /**
+   * Called with one trace line per operation: `a ID SIZE`, `f ID`, `r ID SIZE` (IDs are offsets).
+   * An exception it throws is ignored (the line is lost, the operation completes as without a trace).
+   */
   trace?: (line: string) => void;
 }
 
@@ -62,6 +65,8 @@ export interface Allocator {
   readonly strategy: StrategyName;
   readonly lock: LockName;
   readonly poolSize: number;
+  /** True once destroy() was called: every method but this one then throws DESTROYED. */
+  readonly destroyed: boolean;
   allocate(size: number, alignment?: number): number;
   allocateZeroed(count: number, size: number): number;
   reallocate(ptr: number, size: number): number;

@@ -24,7 +24,10 @@ test("lock 'none': a busy device, not only a storm, corrupts the pool sooner or 
   const { result, heap } = simulate({ target: loadTarget('sim'), workload: findWorkload('steady')!, seed: 2, lock: 'none', ops: 1_000_000 });
   t.log(`steady workload: found by ${result.problem?.kind} after ${result.problem?.afterOperations} operations`);
   t.is(result.verdict, 'corrupted');
-  t.is(t.throws(() => heap.check(), { instanceOf: AllocatorError })?.code, 'HEAP_CORRUPTED');
+  // Found by the allocator's own checks in the middle of a call (which refuse to act on the
+  // half-updated words, so the pool may be whole again once the interrupted call ends), or by check().
+  if (result.problem?.kind === 'allocator-error') t.regex(result.problem.message, /HEAP_CORRUPTED/);
+  else t.is(t.throws(() => heap.check(), { instanceOf: AllocatorError })?.code, 'HEAP_CORRUPTED');
 });
 
 test("lock 'interrupt': 1,000,000 operations in the storm, no corruption, every block intact", (t) => {

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { allocateCore, freeCore } from '../src/core.js';
-import { type FreeStructure, type Pool } from '../src/pool.js';
+import { poolView, type FreeStructure, type Pool } from '../src/pool.js';
 import { createAllocator, type StrategyName } from '../src/index.js';
 import { firstFit } from '../src/strategies/first-fit.js';
 import { tlsf } from '../src/strategies/tlsf.js';
@@ -21,7 +21,7 @@ function maxWordsPerPair(strategy: StrategyName, s: FreeStructure, holes: number
   for (let i = 0; i < ptrs.length; i += 2) heap.free(ptrs[i]);
   if (heap.stats().freeBlocks !== holes + 1) throw new Error('setup: wrong number of free blocks');
   const counter = countingView(new Int32Array(heap.buffer));
-  const P: Pool = { m: counter.view, u8: new Uint8Array(heap.buffer), s, debug: false };
+  const P: Pool = poolView(counter.view, new Uint8Array(heap.buffer), s, false);
   let worst = 0;
   for (const size of SIZES) {
     counter.touched = 0;

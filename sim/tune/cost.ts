@@ -10,7 +10,7 @@
  * view of the pool. Everything is restored afterwards, also on error.
  */
 import type { StrategyName } from '../../src/index.js';
-import type { FreeStructure } from '../../src/pool.js';
+import type { FreeStructure, Pool } from '../../src/pool.js';
 import { bestFit } from '../../src/strategies/best-fit.js';
 import { firstFit } from '../../src/strategies/first-fit.js';
 import { nextFit } from '../../src/strategies/next-fit.js';
@@ -52,7 +52,7 @@ export function measureCost(ops: readonly TraceOp[], config: PoolConfig): CostRe
   };
   METHODS.forEach((k, i) => {
     const original = saved[i];
-    s[k] = (m: unknown, ...rest: unknown[]) => original(counting(m as Int32Array), ...rest);
+    s[k] = (P: unknown, ...rest: unknown[]) => original({ ...(P as Pool), m: counting((P as Pool).m) }, ...rest);
   });
   let worst = 0, worstAt = -1, total = 0;
   try {

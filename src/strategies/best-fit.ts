@@ -1,19 +1,25 @@
 /** Best fit: the smallest free block that is large enough (stops early on an exact fit). O(free blocks). */
-import { H_LIST_HEAD, blockSizeOf } from '../pool.js';
+import { H_SALT } from '../pool.js';
 import { preempt } from '../preempt.js';
-import { listStrategy } from './list.js';
+import { badOrder, listHead, listStrategy } from './list.js';
 
-export const bestFit = /*#__PURE__*/ listStrategy(3, (m, size) => {
+export const bestFit = /*#__PURE__*/ listStrategy(3, (P, size) => {
+  const m = P.m;
+  const k = m[H_SALT];
+  const end = P.end;
   let best = 0;
   let bestSize = 0x7fffffff;
-  for (let b = m[H_LIST_HEAD]; b !== 0; b = m[b >> 2]) {
+  // Each link must lead up the heap (see listNext, inlined: this loop is the strategy's cost).
+  for (let b = listHead(P), next = 0; b !== 0; b = next) {
     preempt();
-    const s = blockSizeOf(m, b);
+    const s = m[(b >> 2) + 1];
     if (s >= size && s < bestSize) {
       best = b;
       bestSize = s;
       if (s === size) break;
     }
+    next = m[b >> 2] ^ k;
+    if (next !== 0 && (next <= b || next >= end)) badOrder(b, next);
   }
   return best;
 });

@@ -2,19 +2,26 @@
  * Next fit: first fit that resumes where the previous search stopped (H_ROVER), wrapping around once.
  * Spreads allocations over the pool; cheaper searches than first fit, usually more fragmentation.
  */
-import { H_LIST_HEAD, H_ROVER, blockSizeOf } from '../pool.js';
+import { BUILD_MESSAGES } from '../build.js';
+import { badLink, corrupted } from '../guard.js';
+import { H_ROVER, H_SALT } from '../pool.js';
 import { preempt } from '../preempt.js';
-import { listStrategy } from './list.js';
+import { listHead, listNext, listStrategy } from './list.js';
 
-export const nextFit = /*#__PURE__*/ listStrategy(2, (m, size) => {
-  const start = m[H_ROVER] !== 0 ? m[H_ROVER] : m[H_LIST_HEAD];
-  for (let b = start; b !== 0; b = m[b >> 2]) {
+export const nextFit = /*#__PURE__*/ listStrategy(2, (P, size) => {
+  const m = P.m;
+  const k = m[H_SALT];
+  const rover = m[H_ROVER];
+  if (badLink(P, rover)) corrupted(rover, BUILD_MESSAGES && 'the next-fit rover is outside the heap');
+  const start = rover !== 0 ? rover : listHead(P);
+  for (let b = start; b !== 0; b = listNext(P, b, k)) {
     preempt();
-    if (blockSizeOf(m, b) >= size) return (m[H_ROVER] = b);
+    if (m[(b >> 2) + 1] >= size) return (m[H_ROVER] = b);
   }
-  for (let b = m[H_LIST_HEAD]; b !== start; b = m[b >> 2]) {
+  // The wrap-around: the list is in address order, so the blocks before the rover are those below it.
+  for (let b = listHead(P); b !== 0 && b < start; b = listNext(P, b, k)) {
     preempt();
-    if (blockSizeOf(m, b) >= size) return (m[H_ROVER] = b);
+    if (m[(b >> 2) + 1] >= size) return (m[H_ROVER] = b);
   }
   return 0;
 });

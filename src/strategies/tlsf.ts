@@ -6,7 +6,7 @@
  *
  *   H_FL_BITMAP   [ ... 0 1 0 1 1 ]  bit fl set <=> slBitmap[fl] != 0
  *   slBitmap[fl]  [ 16 bits ]        bit sl set <=> heads[fl][sl] != 0
- *   heads[fl][sl] -> [ free ] <-> [ free ] -> 0     (links at b+0 / b+8, as in pool.ts)
+ *   heads[fl][sl] -> [ free ] <-> [ free ] -> 0     (links at b+0 / b+8 XOR-ed with the salt, as in pool.ts)
  *
  *   roots, from H_ROOTS, 17 words per first-level class (so a bucket's index needs no header read):
  *   [ slBitmap[0] heads[0][0..15] ][ slBitmap[1] heads[1][0..15] ] ...
@@ -25,7 +25,8 @@
  * meters every call and typed-array access, a remove and an insert.
  */
 import { BUILD_MESSAGES, frozenOnDevice } from '../build.js';
-import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, type FreeStructure } from '../pool.js';
+import { badLink, corrupted } from '../guard.js';
+import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, H_SALT, type FreeStructure, type Pool } from '../pool.js';
 import { preempt } from '../preempt.js';
 
 const SL_LOG2 = 4;
@@ -54,58 +55,86 @@ function bucketOf(size: number): number {
   return H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((size >>> (top - SL_LOG2)) ^ SL_COUNT);
 }
 
-function insert(m: Int32Array, b: number, size: number): void {
+function insert(P: Pool, b: number, size: number): void {
+  const m = P.m;
+  const k = m[H_SALT];
   const bucket = bucketOf(size);
   const fl = ((bucket - H_ROOTS) / ROW) | 0;
   const row = H_ROOTS + fl * ROW;
   const head = m[bucket];
-  m[b >> 2] = head;
-  m[(b >> 2) + 2] = 0;
-  if (head !== 0) m[(head >> 2) + 2] = b;
+  // The head is written through: it must read as a head (no prev); outside the pool it reads undefined.
+  if (head !== 0 && m[(head >> 2) + 2] !== k) corrupted(head, BUILD_MESSAGES && `TLSF bucket head ${head} is not a free block`);
+  m[b >> 2] = head ^ k;
+  m[(b >> 2) + 2] = k;
+  if (head !== 0) m[(head >> 2) + 2] = b ^ k;
   m[bucket] = b;
   m[row] |= 1 << (bucket - row - 1);
   m[H_FL_BITMAP] |= 1 << fl;
 }
 
-function remove(m: Int32Array, b: number, size: number): void {
-  const next = m[b >> 2];
-  const prev = m[(b >> 2) + 2];
-  if (next !== 0) m[(next >> 2) + 2] = prev;
+/**
+ * Safe unlinking: the neighbours of `b` (decoded links `next`, `prev`) must point back at it. A link
+ * that leads outside the pool reads undefined and fails the same test, so no range check is needed:
+ * a word is only ever written after it was read back holding the expected link. remove() and
+ * replace() make the same test inline and call this only to report which link failed.
+ */
+function checkLinks(m: Int32Array, k: number, b: number, next: number, prev: number, bucket: number): void {
+  if (next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) corrupted(b, BUILD_MESSAGES && `TLSF link broken (next ${next} does not point back)`);
+  if (prev !== 0 ? (m[prev >> 2] ^ k) !== b : m[bucket] !== b) corrupted(b, BUILD_MESSAGES && `TLSF link broken (prev ${prev})`);
+}
+
+function remove(P: Pool, b: number, size: number): void {
+  const m = P.m;
+  const k = m[H_SALT];
+  const bucket = bucketOf(size);
+  const next = m[b >> 2] ^ k;
+  const prev = m[(b >> 2) + 2] ^ k;
+  // checkLinks(), inlined on this hot path.
+  if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) || (prev !== 0 ? (m[prev >> 2] ^ k) !== b : m[bucket] !== b)) checkLinks(m, k, b, next, prev, bucket);
+  if (next !== 0) m[(next >> 2) + 2] = prev ^ k;
   if (prev !== 0) {
-    m[prev >> 2] = next;
+    m[prev >> 2] = next ^ k;
     return;
   }
-  const bucket = bucketOf(size);
   const fl = ((bucket - H_ROOTS) / ROW) | 0;
   const row = H_ROOTS + fl * ROW;
   m[bucket] = next;
   if (next === 0 && (m[row] &= ~(1 << (bucket - row - 1))) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
 }
 
-function replace(m: Int32Array, old: number, oldSize: number, b: number, size: number): void {
+function replace(P: Pool, old: number, oldSize: number, b: number, size: number): void {
   const bucket = bucketOf(size);
   if (bucket !== bucketOf(oldSize)) {
-    remove(m, old, oldSize);
-    insert(m, b, size);
+    remove(P, old, oldSize);
+    insert(P, b, size);
   } else if (old !== b) {
-    const next = m[old >> 2];
-    const prev = m[(old >> 2) + 2];
-    m[b >> 2] = next;
-    m[(b >> 2) + 2] = prev;
-    if (next !== 0) m[(next >> 2) + 2] = b;
-    if (prev !== 0) m[prev >> 2] = b;
+    const m = P.m;
+    const k = m[H_SALT];
+    const next = m[old >> 2] ^ k;
+    const prev = m[(old >> 2) + 2] ^ k;
+    // checkLinks(), inlined on this hot path.
+    if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== old) || (prev !== 0 ? (m[prev >> 2] ^ k) !== old : m[bucket] !== old)) checkLinks(m, k, old, next, prev, bucket);
+    m[b >> 2] = next ^ k;
+    m[(b >> 2) + 2] = prev ^ k;
+    if (next !== 0) m[(next >> 2) + 2] = b ^ k;
+    if (prev !== 0) m[prev >> 2] = b ^ k;
     else m[bucket] = b;
   }
 }
 
-function find(m: Int32Array, size: number): number {
+function find(P: Pool, size: number): number {
+  const m = P.m;
+  const k = m[H_SALT];
   let b = m[bucketOf(size)];
-  for (let i = 0; b !== 0 && i < FALLBACK_SCAN; i++, b = m[b >> 2]) {
+  // A bounded scan; what it returns is checked by the core (freeSizeAt) before use.
+  for (let i = 0; b !== 0 && i < FALLBACK_SCAN; i++, b = m[b >> 2] ^ k) {
     preempt();
     if (m[(b >> 2) + 1] >= size) return b;
   }
   const rounded = size < SMALL ? size : size + (1 << (31 - Math.clz32(size) - SL_LOG2)) - 1;
   let fl = flOf(rounded);
+  // The class count is a header word: if it was overwritten, what the bitmaps lead to is still only a
+  // candidate, which freeSizeAt() refuses unless it is a sound free block (undefined included).
   if (fl >= m[H_FL_COUNT]) return 0;
   let slMap = m[H_ROOTS + fl * ROW] & (-1 << slOf(rounded));
   if (slMap === 0) {
@@ -113,8 +142,11 @@ function find(m: Int32Array, size: number): number {
     if (flMap === 0) return 0;
     fl = ctz(flMap);
     slMap = m[H_ROOTS + fl * ROW];
+    if (slMap === 0) corrupted(0, BUILD_MESSAGES && `TLSF first-level bitmap names class ${fl}, which is empty`);
   }
-  return m[H_ROOTS + fl * ROW + 1 + ctz(slMap)];
+  b = m[H_ROOTS + fl * ROW + 1 + ctz(slMap)];
+  if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
+  return b;
 }
 
 export const tlsf: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructure>({
@@ -127,26 +159,31 @@ export const tlsf: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructure>({
   remove,
   replace,
   find,
-  forEach(m, visit) {
-    const end = H_ROOTS + m[H_FL_COUNT] * ROW;
-    for (let row = H_ROOTS; row < end; row += ROW) {
+  forEach(P, visit) {
+    const m = P.m;
+    const k = m[H_SALT];
+    const end = P.start >> 2;
+    for (let row = H_ROOTS; row + ROW <= end; row += ROW) {
       for (let sl = 1; sl <= SL_COUNT; sl++) {
-        for (let b = m[row + sl]; b !== 0; b = m[b >> 2]) if (!visit(b)) return;
+        // visit() sees a bad link first and stops the walk; the bound is the visitor's.
+        for (let b = m[row + sl]; b !== 0; b = badLink(P, b) ? 0 : m[b >> 2] ^ k) if (!visit(b)) return;
       }
     }
   },
-  verify(m, b) {
+  verify(P, b) {
+    const m = P.m;
+    const k = m[H_SALT];
     const size = m[(b >> 2) + 1];
     const fl = flOf(size);
     const sl = slOf(size);
     if (fl >= m[H_FL_COUNT]) return BUILD_MESSAGES ? `size ${size} beyond the last TLSF class` : '!';
-    const next = m[b >> 2];
-    const prev = m[(b >> 2) + 2];
+    const next = m[b >> 2] ^ k;
+    const prev = m[(b >> 2) + 2] ^ k;
     if (prev === 0 && m[bucketOf(size)] !== b) return BUILD_MESSAGES ? `not the head of its TLSF bucket [${fl}][${sl}]` : '!';
-    if (prev !== 0 && (m[prev >> 2] !== b || bucketOf(m[(prev >> 2) + 1]) !== bucketOf(size))) {
+    if (prev !== 0 && (badLink(P, prev) || (m[prev >> 2] ^ k) !== b || bucketOf(m[(prev >> 2) + 1]) !== bucketOf(size))) {
       return BUILD_MESSAGES ? `TLSF bucket [${fl}][${sl}] link broken (prev ${prev})` : '!';
     }
-    if (next !== 0 && m[(next >> 2) + 2] !== b) return BUILD_MESSAGES ? `TLSF bucket link broken (next ${next})` : '!';
+    if (next !== 0 && (badLink(P, next) || (m[(next >> 2) + 2] ^ k) !== b)) return BUILD_MESSAGES ? `TLSF bucket link broken (next ${next})` : '!';
     if (!(m[H_ROOTS + fl * ROW] & (1 << sl)) || !(m[H_FL_BITMAP] & (1 << fl))) return BUILD_MESSAGES ? `TLSF bitmap misses bucket [${fl}][${sl}]` : '!';
     return '';
   },
