@@ -16,15 +16,17 @@ import type { AllocatorStats, BlockInfo } from './types.js';
 
 /**
  * Whether a refused pointer is one that was freed: a free block starts at `b` (its header, footer and
- * links are sound), or `b` holds the tombstone of a block freed into its predecessor. Old pointers
- * after reset() are neither: the salt changed, so their check words and links no longer decode.
+ * links are sound, and some block was freed since format), or `b` holds the tombstone of a block freed
+ * into its predecessor. Old pointers after reset() are neither: the salt changed, so their check
+ * words and links no longer decode.
  */
 function wasFreed(P: Pool, b: number): boolean {
   const m = P.m;
   if (isTombstone(m, b)) return true;
   const size = m[(b >> 2) + 1];
   const k = m[H_SALT];
-  return (size & 7) === 0 && size >= MIN_BLOCK && size <= P.end - b && m[((b + size) >> 2) - 1] === size
+  // Nothing freed since format: the free block at the heap start was never a pointer of this pool.
+  return m[H_FREES] > 0 && (size & 7) === 0 && size >= MIN_BLOCK && size <= P.end - b && m[((b + size) >> 2) - 1] === size
     && !badLink(P, m[b >> 2] ^ k) && !badLink(P, m[(b >> 2) + 2] ^ k);
 }
 
@@ -57,7 +59,7 @@ export function validatePointer(P: Pool, p: unknown, what: string): number {
       if (bad) throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `${what}: block at ${b}: ${bad}`, b);
       return b;
     }
-    if (!used && (x === b || isTombstone(m, b))) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
+    if (!used && ((x === b && m[H_FREES] > 0) || isTombstone(m, b))) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
     throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block (it lies inside the ${used ? 'used' : 'free'} block at ${x})`, p as number);
   }
   const h = m[(b >> 2) + 1];
