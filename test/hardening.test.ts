@@ -87,12 +87,12 @@ test('BigInt, Symbol and detached buffers are AllocatorErrors, not TypeErrors', 
   const h = createAllocator({ poolSize: 4096 });
   const p = h.allocate(16);
   const before = Buffer.from(h.buffer.slice(0));
-  t.is(code(() => h.allocate(16n as unknown as number)), 'INVALID_SIZE');
+  t.is(code(() => h.allocate(BigInt(16) as unknown as number)), 'INVALID_SIZE');
   t.is(code(() => h.free(Symbol() as unknown as number)), 'INVALID_POINTER');
-  t.is(code(() => h.free(16n as unknown as number)), 'INVALID_POINTER');
-  t.is(code(() => h.reallocate(p, 8n as unknown as number)), 'INVALID_SIZE');
+  t.is(code(() => h.free(BigInt(16) as unknown as number)), 'INVALID_POINTER');
+  t.is(code(() => h.reallocate(p, BigInt(8) as unknown as number)), 'INVALID_SIZE');
   t.is(code(() => h.reallocate(Symbol() as unknown as number, 8)), 'INVALID_POINTER');
-  t.is(code(() => h.usableSize(16n as unknown as number)), 'INVALID_POINTER');
+  t.is(code(() => h.usableSize(BigInt(16) as unknown as number)), 'INVALID_POINTER');
   t.true(Buffer.from(h.buffer).equals(before), 'the pool changed');
   const detached = new ArrayBuffer(4096);
   structuredClone(detached, { transfer: [detached] });

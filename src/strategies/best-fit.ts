@@ -6,10 +6,9 @@ import { badOrder, listHead, listStrategy } from './list.js';
 export const bestFit = /*#__PURE__*/ listStrategy(3, (P, size) => {
   const m = P.m;
   const k = m[H_SALT];
-  const end = P.end;
   let best = 0;
   let bestSize = 0x7fffffff;
-  // Each link must lead up the heap (see listNext, inlined: this loop is the strategy's cost).
+  // Each link must lead up the heap (see badOrder in list.ts): that bounds the walk.
   for (let b = listHead(P), next = 0; b !== 0; b = next) {
     preempt();
     const s = m[(b >> 2) + 1];
@@ -19,7 +18,7 @@ export const bestFit = /*#__PURE__*/ listStrategy(3, (P, size) => {
       if (s === size) break;
     }
     next = m[b >> 2] ^ k;
-    if (next !== 0 && (next <= b || next >= end)) badOrder(b, next);
+    if (next <= b && next !== 0) badOrder(b, next);
   }
   return best;
 });

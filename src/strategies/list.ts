@@ -16,15 +16,11 @@ import { H_LIST_HEAD, H_ROVER, H_SALT, type FreeStructure, type Pool } from '../
 import { preempt } from '../preempt.js';
 
 /**
- * The free block after `b` in the list (0 at the end); HEAP_CORRUPTED unless it lies above `b` and
- * below the end of the heap, which bounds every walk. Walks inline the same test (XS meters each call).
+ * A list walk's step must lead up the heap: a link that does not is corruption. Increasing addresses
+ * bound every walk by the heap size / 8 steps; past the pool a read is undefined and decodes to the
+ * salt, which fails the next step, and a block a walk returns is checked by the core (freeSizeAt).
+ * The walks make this test inline (XS meters every call).
  */
-export function listNext(P: Pool, b: number, k: number): number {
-  const next = P.m[b >> 2] ^ k;
-  if (next !== 0 && (next <= b || next >= P.end)) badOrder(b, next);
-  return next;
-}
-
 export function badOrder(b: number, next: number): never {
   return corrupted(b, BUILD_MESSAGES && `free list link ${next} is out of order or outside the heap`);
 }
@@ -49,14 +45,14 @@ export function listInsert(P: Pool, b: number): void {
   const k = m[H_SALT];
   let prev = 0;
   let cur = listHead(P);
-  const end = P.end;
   while (cur !== 0 && cur < b) {
     preempt();
     prev = cur;
     cur = m[cur >> 2] ^ k;
-    if (cur !== 0 && (cur <= prev || cur >= end)) badOrder(prev, cur);
+    if (cur <= prev && cur !== 0) badOrder(prev, cur);
   }
-  // Safe linking: the block found after the gap must point back at the one before it.
+  // Safe linking: the block found after the gap must point back at the one before it (which also
+  // refuses a `cur` past the pool: its read is undefined).
   if (cur === b || (cur !== 0 && (m[(cur >> 2) + 2] ^ k) !== prev)) corrupted(b, BUILD_MESSAGES && `free list link broken at ${cur}`);
   link(m, k, prev, b, cur);
 }

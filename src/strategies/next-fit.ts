@@ -6,22 +6,28 @@ import { BUILD_MESSAGES } from '../build.js';
 import { badLink, corrupted } from '../guard.js';
 import { H_ROVER, H_SALT } from '../pool.js';
 import { preempt } from '../preempt.js';
-import { listHead, listNext, listStrategy } from './list.js';
+import { badOrder, listHead, listStrategy } from './list.js';
 
 export const nextFit = /*#__PURE__*/ listStrategy(2, (P, size) => {
   const m = P.m;
   const k = m[H_SALT];
   const rover = m[H_ROVER];
   if (badLink(P, rover)) corrupted(rover, BUILD_MESSAGES && 'the next-fit rover is outside the heap');
-  const start = rover !== 0 ? rover : listHead(P);
-  for (let b = start; b !== 0; b = listNext(P, b, k)) {
+  const head = listHead(P);
+  const start = rover !== 0 ? rover : head;
+  // From the rover to the end, then from the head up to the rover (the list is in address order).
+  // Each link must lead up the heap (see badOrder in list.ts): that bounds the walks.
+  for (let b = start, next = 0; b !== 0; b = next) {
     preempt();
     if (m[(b >> 2) + 1] >= size) return (m[H_ROVER] = b);
+    next = m[b >> 2] ^ k;
+    if (next <= b && next !== 0) badOrder(b, next);
   }
-  // The wrap-around: the list is in address order, so the blocks before the rover are those below it.
-  for (let b = listHead(P); b !== 0 && b < start; b = listNext(P, b, k)) {
+  for (let b = head, next = 0; b !== 0 && b < start; b = next) {
     preempt();
     if (m[(b >> 2) + 1] >= size) return (m[H_ROVER] = b);
+    next = m[b >> 2] ^ k;
+    if (next <= b && next !== 0) badOrder(b, next);
   }
   return 0;
 });
