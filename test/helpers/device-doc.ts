@@ -1,14 +1,16 @@
 /**
  * Regenerates the device tables of docs/device.md from the build, so that no figure there is typed by hand:
  * the targets (targets/*.json), bundle sizes (dist/targets/sizes.json) and the XS compute meter of the
- * parity workload (test/helpers/workload.ts, the same script and seed as test/xs-parity.test.ts).
+ * parity workload (test/helpers/workload.ts, the same script and seed as test/xs-parity.test.ts), and,
+ * when `npm run test:moddable` ran with an SDK and left dist/moddable/sdk.json, the xsc bytecode sizes
+ * and the times per call measured in SDK-built XS (otherwise that table is left as it is).
  *
  *   npm run device-doc        (builds first; rewrites the text between the generated markers)
  *
  * A script, not a test: sizes and compute change with every change to src/, and a test that pinned them
  * would fail for the wrong reason.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTargets } from '../../build/targets.mjs';
 import { closeXSHost, runInXS } from './xs.js';
@@ -28,6 +30,52 @@ function replaceSection(text: string, name: string, body: string): string {
   const to = text.indexOf(end);
   if (from < 0 || to < from) throw new Error(`${DOC}: markers ${begin} ... ${end} not found`);
   return `${text.slice(0, from + begin.length)}\n${body}\n${text.slice(to)}`;
+}
+
+const SDK_REPORT = join('dist', 'moddable', 'sdk.json');
+const README = 'README.md';
+
+interface Spans { median: number; p99: number }
+interface SdkTarget { js: number; xsb: number; timing: { call: Record<'allocate' | 'free', Spans>; masked: null | Record<'allocate' | 'free', Spans> } }
+
+/** The table of what test:moddable measured, or null when it has not run here. */
+function sdkTable(names: string[]): string | null {
+  if (!existsSync(SDK_REPORT)) return null;
+  const report = JSON.parse(readFileSync(SDK_REPORT, 'utf8')) as { sdk: string; targets: Record<string, SdkTarget>; xslWarnings?: string[] };
+  const us = (ns: number) => (ns / 1000).toFixed(2);
+  const pair = (s: Record<'allocate' | 'free', Spans>) => `${us(s.allocate.median)} / ${us(s.allocate.p99)} | ${us(s.free.median)} / ${us(s.free.p99)}`;
+  const rows = names.map((name) => {
+    const t = report.targets[name];
+    if (t === undefined || t.timing === undefined) throw new Error(`${SDK_REPORT} has no ${name}: run npm run test:moddable again`);
+    return `| \`${name}\` | ${grouped(t.js)} | ${grouped(t.xsb)} | ${(t.xsb / t.js).toFixed(2)} | ${pair(t.timing.call)} | ${t.timing.masked === null ? '— | —' : pair(t.timing.masked)} |`;
+  });
+  const warnings = report.xslWarnings ?? [];
+  return [
+    `Moddable SDK ${report.sdk}, Linux host tools; the x-cli-lin app of \`npm run test:moddable\`, release build (-O3).`,
+    '',
+    '| target | .js bytes | xsc bytes | xsc ÷ .js | call µs: allocate median / p99 | free median / p99 | masked µs: allocate median / p99 | free median / p99 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    `xsl warnings when every bundle is preloaded: ${warnings.length === 0 ? 'none' : warnings.map((w) => `\`${w.replace(/^### warning: /, '')}\``).join(', ')}.`,
+  ].join('\n');
+}
+
+/** README's few lines: the esp32 bundle's xsc size, and the call and masked times of the interrupt lock's bundle. */
+function sdkSummary(): string {
+  const report = JSON.parse(readFileSync(SDK_REPORT, 'utf8')) as { sdk: string; targets: Record<string, SdkTarget> };
+  const esp32 = report.targets.esp32;
+  const masking = Object.entries(report.targets).find(([, t]) => t.timing.masked !== null);
+  const us = (ns: number) => (ns / 1000).toFixed(1);
+  const lines = [
+    `- SDK ${report.sdk}: xsc bytecode of the \`esp32\` bundle ${grouped(esp32.xsb)} bytes for ${grouped(esp32.js)} bytes of minified .js (${(esp32.xsb / esp32.js).toFixed(2)}×; every target in docs/device.md);`,
+    `- one call on the desktop's SDK-built XS: allocate ${us(esp32.timing.call.allocate.median)} µs, free ${us(esp32.timing.call.free.median)} µs (\`esp32\`, median);`,
+  ];
+  if (masking !== undefined) {
+    const [name, t] = masking;
+    lines.push(`- interrupts masked per call with the \`interrupt\` lock (\`${name}\`): allocate ${us(t.timing.masked!.allocate.median)} µs, free ${us(t.timing.masked!.free.median)} µs (median; p99 ${us(t.timing.masked!.allocate.p99)} and ${us(t.timing.masked!.free.p99)} µs).`);
+  }
+  return lines.join('\n');
 }
 
 async function main(): Promise<void> {
@@ -54,8 +102,11 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...sizeRows,
   ].join('\n'));
+  const sdk = sdkTable(targets.map((t) => t.name));
+  if (sdk !== null) text = replaceSection(text, 'sdk', sdk);
   writeFileSync(DOC, text);
-  console.log(`${DOC}: ${targets.length} targets`);
+  if (sdk !== null) writeFileSync(README, replaceSection(readFileSync(README, 'utf8'), 'sdk-summary', sdkSummary()));
+  console.log(`${DOC}: ${targets.length} targets${sdk === null ? `; the SDK table kept (no ${SDK_REPORT}: run npm run test:moddable with MODDABLE set)` : ', the SDK table from test:moddable'}`);
 }
 
 await main();
