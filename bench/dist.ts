@@ -5,9 +5,9 @@
  * dist/ while the benchmark runs.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const SOURCES = ['src', 'targets', 'build', 'rollup.config.mjs', 'package.json', 'tsconfig.json'];
 const SIZES = 'dist/targets/sizes.json';
@@ -59,8 +59,11 @@ export function ensureBuilt(log: (s: string) => void): void {
 
 function copyOnce(dir: string): Snapshot {
   const sizes = JSON.parse(readFileSync(SIZES, 'utf8')) as Record<string, TargetSize>;
-  const library = join(dir, 'mcalloc-node.mjs');
-  copyFileSync(LIBRARY, library);
+  // The library is index.js and the chunks it imports (rollup splits the simulator's hook out).
+  const node = join(dir, 'node');
+  cpSync(dirname(LIBRARY), node, { recursive: true, filter: (f) => !f.endsWith('.d.ts') });
+  writeFileSync(join(node, 'package.json'), '{ "type": "module" }\n');
+  const library = join(node, 'index.js');
   const bundles = new Map<string, string>();
   for (const name of Object.keys(sizes)) {
     const file = join(dir, `${name}.js`);
