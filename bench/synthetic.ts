@@ -147,3 +147,67 @@ export function adversarialFirstFitTrace(rounds: number, seed = 3): TraceOp[] {
   for (const id of keep) t.free(id);
   return t.ops;
 }
+
+/**
+ * The CS:APP malloc-lab `coalescing` kind: two blocks of one size allocated side by side and both freed,
+ * so that each free merges with its neighbour (the order of the two frees alternates at random, so both
+ * the merge with the block above and the one below occur); now and then a block of twice the size
+ * takes the merged space. The free list stays a block or two long: a first-fit list is at its best here.
+ */
+export function coalescingTrace(pairs: number, seed = 5): TraceOp[] {
+  const r = rng(seed);
+  const t = new Recorder();
+  const size = int(r, 2048, 4095);
+  for (let i = 0; i < pairs; i++) {
+    const a = t.alloc(size);
+    const b = t.alloc(size);
+    if (r() < 0.5) {
+      t.free(a);
+      t.free(b);
+    } else {
+      t.free(b);
+      t.free(a);
+    }
+    if (r() < 0.25) t.free(t.alloc(2 * size));
+  }
+  return t.ops;
+}
+
+/**
+ * The CS:APP malloc-lab `realloc` kind: one buffer grown step by step by reallocate while small blocks
+ * come and go around it: one allocated after each step and freed a step later (as in the malloc-lab
+ * trace), and a few that stay until the buffer is done (the records it describes). Those fill the holes
+ * the buffer leaves when it moves, so that in time a small block lands right behind it: the growth
+ * happens in place at times and moves the buffer at others, whatever the placement policy. At its cap
+ * the buffer is released with its records and a new one starts, as an app sends a message it assembled.
+ */
+export function reallocTrace(steps: number, seed = 6): TraceOp[] {
+  const r = rng(seed);
+  const t = new Recorder();
+  let size = int(r, 64, 512);
+  let buffer = t.alloc(size);
+  let cap = int(r, 8192, 16384);
+  let small: number | null = null;
+  let records: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    size += int(r, 16, 192);
+    if (size > cap) {
+      t.free(buffer);
+      for (const id of records) t.free(id);
+      records = [];
+      size = int(r, 64, 512);
+      cap = int(r, 8192, 16384);
+      buffer = t.alloc(size);
+      continue;
+    }
+    t.realloc(buffer, size);
+    const next = t.alloc(int(r, 16, 128));
+    if (small !== null) t.free(small);
+    small = next;
+    if (r() < 0.3) records.push(t.alloc(int(r, 32, 256)));
+  }
+  if (small !== null) t.free(small);
+  for (const id of records) t.free(id);
+  t.free(buffer);
+  return t.ops;
+}

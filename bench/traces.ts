@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { parseTrace } from '../sim/trace.js';
 import { compile, type Program } from './program.js';
 import { recordedTraces, type Create } from './recorded.js';
-import { adversarialFirstFitTrace, embeddedTrace, randomReallocTrace } from './synthetic.js';
+import { adversarialFirstFitTrace, coalescingTrace, embeddedTrace, randomReallocTrace, reallocTrace } from './synthetic.js';
 
 /** Operations asked of the simulator per recorded trace. */
 const RECORDED_OPS = 20000;
@@ -35,6 +35,8 @@ export function allTraces(create: Create, files: readonly string[]): Program[] {
     compile('embedded', 'synthetic (seed 1): 160 long-lived small objects, occasionally replaced, and packet buffers (40-1514 B) queued and released in order', embeddedTrace(4000)),
     compile('random-realloc', 'synthetic (seed 2): log-uniform sizes 8-4096 B, random frees and reallocations (grow and shrink), about 200 live', randomReallocTrace(8000)),
     compile('adversarial-ff', 'synthetic (seed 3): large holes below small holes, then small long-lived objects interleaved with large transient buffers', adversarialFirstFitTrace(8)),
+    compile('coalescing', 'synthetic (seed 5), the CS:APP coalescing kind: two blocks of one size (2-4 KiB) allocated and freed in pairs that merge, now and then one of twice the size in the merged space', coalescingTrace(2000)),
+    compile('realloc', 'synthetic (seed 6), the CS:APP realloc kind: one buffer grown by reallocate in steps of 16-192 B up to 8-16 KiB, a small block allocated after each step and freed a step later, records kept until the buffer is released', reallocTrace(3000)),
     ...recordedTraces(create, RECORDED_OPS, 60000).map((t) => compile(t.name, t.recorded.source, t.recorded.ops)),
     ...deviceTraces(),
     ...files.map((f) => compile(basename(f), `file ${f}`, parseTrace(readFileSync(f, 'utf8')))),

@@ -1,0 +1,78 @@
+/**
+ * The bench's two short-list trace kinds are what they claim (seeded, valid, the pattern named). No
+ * benchmark run.
+ */
+import test from 'ava';
+import { coalescingTrace, reallocTrace } from '../bench/synthetic.js';
+import { createAllocator } from '../src/index.js';
+import { formatTrace, parseTrace, type TraceOp } from '../sim/trace.js';
+
+test('coalescing trace: seeded pairs of one size, each pair freed so that it merges, some double-size blocks', (t) => {
+  const ops = coalescingTrace(500);
+  t.deepEqual(coalescingTrace(500), ops);
+  t.notDeepEqual(coalescingTrace(500, 7), ops);
+  t.deepEqual(parseTrace(formatTrace(ops)), ops);
+  const sizes = new Set(ops.flatMap((o) => (o.op === 'a' ? [o.size] : [])));
+  t.is(sizes.size, 2);
+  const [size, double] = [...sizes].sort((a, b) => a - b);
+  t.is(double, 2 * size);
+  t.false(ops.some((o) => o.op === 'r'));
+  // Two blocks of the size allocated side by side, then both freed, in either order.
+  const orders = new Set<string>();
+  for (let i = 0; i + 3 < ops.length; i++) {
+    const [a, b, c, d] = ops.slice(i, i + 4);
+    if (a.op === 'a' && b.op === 'a' && a.size === size && b.size === size) {
+      t.true(c.op === 'f' && d.op === 'f' && new Set([c.id, d.id]).size === 2 && [a.id, b.id].includes(c.id) && [a.id, b.id].includes(d.id));
+      orders.add(c.id === a.id ? 'first' : 'second');
+    }
+  }
+  t.deepEqual([...orders].sort(), ['first', 'second']);
+  // The pair merges: a first-fit pool that holds two blocks and the double one holds the whole trace.
+  const heap = createAllocator({ poolSize: 4 * double, strategy: 'first-fit', lock: 'none' });
+  t.true(replays(heap, ops));
+});
+
+test('realloc trace: one buffer grown by reallocate, small blocks behind it, so it sometimes moves', (t) => {
+  const ops = reallocTrace(600);
+  t.deepEqual(reallocTrace(600), ops);
+  t.deepEqual(parseTrace(formatTrace(ops)), ops);
+  const reallocs = ops.filter((o): o is Extract<TraceOp, { op: 'r' }> => o.op === 'r');
+  t.true(reallocs.length >= 400);
+  // Every reallocation grows it; one buffer at a time: once another is grown, the last one is done.
+  const size = new Map<number, number>();
+  const done = new Set<number>();
+  let current = 0;
+  for (const o of ops) {
+    if (o.op === 'a') size.set(o.id, o.size);
+    else if (o.op === 'f') size.delete(o.id);
+    else {
+      t.true(o.size > size.get(o.id)!);
+      t.false(done.has(o.id));
+      if (o.id !== current) done.add(current);
+      current = o.id;
+      size.set(o.id, o.size);
+    }
+  }
+  t.true(done.size >= 3, 'several buffers, each grown to its cap');
+  // With first fit, the growth happens in place at times and moves the buffer at other times.
+  const heap = createAllocator({ poolSize: 1 << 18, strategy: 'first-fit', lock: 'none' });
+  const moves = { inPlace: 0, moved: 0 };
+  t.true(replays(heap, ops, (moved) => moves[moved ? 'moved' : 'inPlace']++));
+  t.true(moves.inPlace > 100 && moves.moved > 10, JSON.stringify(moves));
+});
+
+type Heap = ReturnType<typeof createAllocator>;
+function replays(heap: Heap, ops: readonly TraceOp[], onRealloc?: (moved: boolean) => void): boolean {
+  const ptr = new Map<number, number>();
+  for (const o of ops) {
+    if (o.op === 'f') heap.free(ptr.get(o.id)!);
+    else {
+      const p = o.op === 'a' ? heap.allocate(o.size) : heap.reallocate(ptr.get(o.id)!, o.size);
+      if (p === 0) return false;
+      if (o.op === 'r') onRealloc?.(p !== ptr.get(o.id));
+      ptr.set(o.id, p);
+    }
+  }
+  heap.check();
+  return true;
+}
