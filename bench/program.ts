@@ -29,6 +29,8 @@ export interface Program {
    * 16 bytes, as in both mcalloc and thi.ng. No allocator with that block format can do better.
    */
   ceiling: number;
+  /** A trace file named on the command line (not one of the bench's own traces). */
+  user?: boolean;
 }
 
 const blockOf = (size: number) => Math.max(16, (size + 8 + 7) & ~7);

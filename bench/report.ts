@@ -3,6 +3,7 @@ import { HARNESS, NATIVE, STRATEGIES, THING, THING_NO_COMPACT } from './contende
 import type { TargetSize } from './dist.js';
 import { bestStrategy, checkGoals, utilizationOf } from './goals.js';
 import type { NodeResults } from './node-timing.js';
+import type { Previous } from './previous.js';
 import type { Program } from './program.js';
 import { geomean, type Summary } from './stats.js';
 import type { XSTable } from './xs-compute.js';
@@ -26,6 +27,8 @@ export interface Results extends NodeResults {
   xs: { perOp: XSTable; perPair: XSTable; harness: { perOp: Map<string, number>; perPair: Map<string, number> } };
   bundles: { targets: Record<string, TargetSize>; thing: { raw: number; gzip: number } };
   seconds: number;
+  /** The committed figures the utilization goal compares with. */
+  previous: Previous | null;
 }
 
 /** Contenders with a pool, in column order (thi.ng nc is left out of --quick runs). */
@@ -122,8 +125,10 @@ function bundles(r: Results): string {
   return table(['bundle (ES2018, terser)', 'strategy', 'lock', 'build', 'bytes', 'gzip -9'], rows);
 }
 
-function goals(r: Results): string {
-  return table(['goal', 'measured', 'met'], checkGoals(r).map((g) => [g.goal, g.figures, g.met ? 'yes' : '**no**']));
+/** The goals as a markdown table; `plain` (for the terminal) leaves out the emphasis. */
+export function goalsTable(r: Results, plain = false): string {
+  const met = (m: boolean | null) => (m === null ? 'not checked' : m ? 'met' : plain ? 'NOT MET' : '**not met**');
+  return table(['goal', 'measured', 'met'], checkGoals(r).map((g) => [g.goal, g.figures, met(g.met)]));
 }
 
 function machine(r: Results): string {
@@ -134,16 +139,25 @@ function machine(r: Results): string {
   );
 }
 
+/** The lock of each ESP32 bundle the XS column measures, as built. */
+function xsLocks(r: Results): string {
+  return STRATEGIES.map((s) => {
+    const name = s === 'tlsf' ? 'esp32' : `esp32-${s}`;
+    return `${name} ${r.bundles.targets[name]?.lock ?? 'unknown'}`;
+  }).join(', ');
+}
+
 function method(r: Results): string {
   const s = r.settings;
   return [
-    `- Contenders: the five mcalloc strategies (Node: \`createAllocator({ poolSize, strategy, lock: 'none' })\` from dist/node; XS: the ESP32 device bundles as shipped, interrupt lock included);`,
+    `- Contenders: the five mcalloc strategies (Node: \`createAllocator({ poolSize, strategy, lock: 'none' })\` from dist/node; XS: the ESP32 device bundles as built, each with the lock its target ships: ${xsLocks(r)});`,
     `  ${THING} = @thi.ng/malloc MemPool \`{ align: 8, compact: true, split: true }\` (its defaults: \`compact\` merges adjacent free blocks, as mcalloc always does);`,
     `  ${THING_NO_COMPACT} = the same with \`compact: false\`; native = \`new Uint8Array(n)\` in Node, \`new ArrayBuffer(n)\` in XS. Goals are held against the stronger thi.ng configuration on each figure${r.quick ? ' (--quick runs leave thi.ng nc out)' : ''}.`,
     `- MemPool 6.1.x leaks the old block when realloc() has to move it (it calls free() with the block address); the harness uses its realloc() whenever it resizes in place and malloc+copy+free otherwise.`,
     `- Throughput: each contender in its own Node process; ${s.rounds} rounds, each visiting every trace and, within it, every contender in a new random order; a sample replays the trace for about ${s.sampleMs} ms after ${s.warmMs} ms of warm-up. Median and spread (± half the interquartile range, relative to the median). Pool resets between replays are not timed. The \`${HARNESS}\` column is the replay loop with a no-op allocator.`,
     `- Utilization: peak live requested bytes / the smallest pool (8-byte steps, binary search, verified) in which the contender completes the trace; the pool includes every header. The ceiling is what an allocator with 8-byte block headers and 8-byte rounding (mcalloc's and thi.ng's block format) would reach with no fragmentation and no pool header. Native: growth of V8 heap + external memory at the trace's peak after a forced GC (median of ${s.nativeReps}), labelled as process memory.`,
-    `- XS: meterUsage.compute of the second replay of each trace in xsnap, minus the same replay with the no-op adapter, divided by the operations. Deterministic: one run.`,
+    `- XS: meterUsage.compute of one replay of each trace in xsnap, minus the same replay with the no-op adapter, divided by the operations. Deterministic: one run.`,
+    `- Goals: held on the bench's own traces (a trace file named on the command line is measured, not held to them). Utilization is compared with ${r.previous ? r.previous.source : 'the committed bench/results.md (none was found)'}, trace by trace where the trace is unchanged (same operations and peak live bytes).`,
     `- Scaling: the pool holds N free blocks (holes of ${s.holeRange[0]}-${s.holeRange[1]} B, each followed by a used 8-byte block, freed from the top down) and free space at the end; a pair is allocate then free. \`fit\`: request sizes from the holes' range; \`miss\`: larger than every hole, so a list must be walked to the end. Node: ns per pair (median ±spread); XS: compute per pair over ${s.xsPairs} pairs, the no-op harness subtracted.`,
   ].join('\n');
 }
@@ -156,7 +170,7 @@ function body(r: Results, chart: string): string {
     `![benchmark chart](${chart})`,
     '',
     '### Goals',
-    goals(r),
+    goalsTable(r),
     '',
     '### Traces',
     traces(r),
@@ -198,9 +212,11 @@ export function renderDocs(r: Results): string {
     '## Benchmarks',
     '',
     '```sh',
-    'npm run bench              # full run (a few minutes): builds if needed, writes bench/results.md and bench/results.svg',
-    'npm run bench -- --quick   # fewer, shorter samples, under a minute once built; written to the temp directory',
-    'npm run bench -- my.rep    # also replay trace files (a ID SIZE / f ID / r ID SIZE; malloc-lab .rep headers skipped)',
+    'npm run bench              # full run (a few minutes, builds if needed): prints the goals, writes its tables to a temporary directory',
+    'npm run bench -- --write   # the same, recorded here: bench/results.md, bench/results.svg and this section',
+    'npm run bench -- --quick   # fewer, shorter samples; temporary directory only',
+    'npm run bench -- my.rep    # also replay trace files (a ID SIZE / f ID / r ID SIZE; malloc-lab .rep headers skipped); temporary directory only',
+    'npm run bench -- --help    # usage; runs nothing',
     '```',
     '',
     'Every mcalloc strategy against @thi.ng/malloc and native allocation (`new Uint8Array` in Node, `new ArrayBuffer` in XS), measured side by side in one run.',

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseTrace } from '../sim/trace.js';
+import { parseTrace, type TraceOp } from '../sim/trace.js';
 import { compile, type Program } from './program.js';
 import { recordedTraces, type Create } from './recorded.js';
 import { adversarialFirstFitTrace, coalescingTrace, embeddedTrace, randomReallocTrace, reallocTrace } from './synthetic.js';
@@ -29,9 +29,18 @@ function deviceTraces(): Program[] {
     });
 }
 
-/** Run from the package root. `create` records the fallback trace when the simulator cannot run. */
-export function allTraces(create: Create, files: readonly string[]): Program[] {
-  return [
+/** A trace file the user named on the command line, read and checked before the run starts. */
+export interface UserTrace {
+  file: string;
+  ops: TraceOp[];
+}
+
+/**
+ * Run from the package root. `create` records the fallback trace when the simulator cannot run. The
+ * user's traces come last, marked `user` (the goals are held on the bench's own traces only).
+ */
+export function allTraces(create: Create, user: readonly UserTrace[]): Program[] {
+  const own = [
     compile('embedded', 'synthetic (seed 1): 160 long-lived small objects, occasionally replaced, and packet buffers (40-1514 B) queued and released in order', embeddedTrace(4000)),
     compile('random-realloc', 'synthetic (seed 2): log-uniform sizes 8-4096 B, random frees and reallocations (grow and shrink), about 200 live', randomReallocTrace(8000)),
     compile('adversarial-ff', 'synthetic (seed 3): large holes below small holes, then small long-lived objects interleaved with large transient buffers', adversarialFirstFitTrace(8)),
@@ -39,6 +48,13 @@ export function allTraces(create: Create, files: readonly string[]): Program[] {
     compile('realloc', 'synthetic (seed 6), the CS:APP realloc kind: one buffer grown by reallocate in steps of 16-192 B up to 8-16 KiB, a small block allocated after each step and freed a step later, records kept until the buffer is released', reallocTrace(3000)),
     ...recordedTraces(create, RECORDED_OPS, 60000).map((t) => compile(t.name, t.recorded.source, t.recorded.ops)),
     ...deviceTraces(),
-    ...files.map((f) => compile(basename(f), `file ${f}`, parseTrace(readFileSync(f, 'utf8')))),
   ];
+  const names = new Set(own.map((p) => p.name));
+  const theirs = user.map((u) => {
+    let name = basename(u.file);
+    for (let i = 2; names.has(name); i++) name = `${basename(u.file)} (${i})`;
+    names.add(name);
+    return { ...compile(name, `file ${u.file}`, u.ops), user: true };
+  });
+  return [...own, ...theirs];
 }

@@ -1,7 +1,7 @@
 /**
  * Target-engine cost: XS's compute meter (xsnap meterUsage.compute, a deterministic count of executed
  * byte-code work) per trace operation and per allocate+free pair, for each strategy's ESP32 device bundle
- * (dist/targets/esp32*, as shipped: interrupt lock included) and for the thi.ng bundle. The harness's own
+ * (dist/targets/esp32*, as built: each with the lock its target ships) and for the thi.ng bundle. The harness's own
  * cost is the same loop run with the no-op adapter in the same kind of machine, and is subtracted.
  *
  * Each contender runs in its own XS machine (test/helpers/xs.ts), all machines at once: the meter does

@@ -1,8 +1,9 @@
 /**
- * The bench's two short-list trace kinds are what they claim (seeded, valid, the pattern named). No
- * benchmark run.
+ * The bench's two short-list trace kinds are what they claim (seeded, valid, the pattern named), and the
+ * committed results are read back for the utilization goal. No benchmark run.
  */
 import test from 'ava';
+import { parsePrevious } from '../bench/previous.js';
 import { coalescingTrace, reallocTrace } from '../bench/synthetic.js';
 import { createAllocator } from '../src/index.js';
 import { formatTrace, parseTrace, type TraceOp } from '../sim/trace.js';
@@ -76,3 +77,25 @@ function replays(heap: Heap, ops: readonly TraceOp[], onRealloc?: (moved: boolea
   heap.check();
   return true;
 }
+
+test('the committed results are read back: traces and utilization per contender, "none" as null', (t) => {
+  const md = [
+    '### Traces',
+    '| trace | operations | peak live | most live blocks |',
+    '| --- | ---: | ---: | ---: |',
+    '| esp32 | 5,006 | 24,790 B | 47 |',
+    '| coalescing | 8,994 | 6,920 B | 2 |',
+    '',
+    '### Memory efficiency (utilization; best strategy by geometric mean: first-fit)',
+    '| utilization (smallest pool) | tlsf | first-fit | thi.ng | ceiling: headers only |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    '| esp32 | 0.771 (31.4 KiB) | 0.806 (30.0 KiB) | none up to 64 MiB | 0.987 |',
+    '| coalescing | 0.500 (13.5 KiB) | 0.498 (13.6 KiB) | 0.497 (13.6 KiB) | 0.997 |',
+    '| **geometric mean** | **0.800** | **0.832** | **0.814** | **0.954** |',
+  ].join('\n');
+  const p = parsePrevious(md, 'test')!;
+  t.deepEqual(p.traces.get('esp32'), { operations: 5006, peakLiveBytes: 24790 });
+  t.deepEqual([...p.utilization.keys()], ['esp32', 'coalescing']);
+  t.deepEqual(Object.fromEntries(p.utilization.get('esp32')!), { tlsf: 0.771, 'first-fit': 0.806, 'thi.ng': null, 'ceiling: headers only': null });
+  t.is(parsePrevious('# no tables here', 'test'), null);
+});
