@@ -11,8 +11,8 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { loadTargets } from '../../build/targets.mjs';
@@ -28,8 +28,11 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) a
 const cliBundle = /dist\/targets\/([^/]+)\/mcalloc$/.exec(manifest.platforms['x-cli-lin']?.modules?.['mcalloc/bundle'] ?? '')?.[1] ?? '';
 const report: Record<string, unknown> = { sdk: sdk.version, targets: {} as Record<string, unknown> };
 const perTarget = report.targets as Record<string, Record<string, unknown>>;
+/** Temporary directories of this run, removed at the end. */
+const scratch: string[] = [];
 
 function noWarnings(t: import('ava').ExecutionContext, build: Build, what: string): void {
+  scratch.push(build.out);
   t.is(build.code, 0, `${what}: mcconfig failed:\n${build.output.slice(-4000)}`);
   const warnings = build.output.split('\n').filter((l) => /warning/i.test(l));
   t.deepEqual(warnings, [], `${what}: warnings`);
@@ -59,6 +62,7 @@ test.before(async () => {
   if (cliBundle === '') return;
   const app = writeCliApp(targets, cliBundle);
   const build = await mcconfig(sdk, app.dir, 'x-cli-lin');
+  scratch.push(build.out, dirname(app.dir));
   let run = '';
   if (build.code === 0) {
     const binary = join(build.out, 'bin', 'lin', 'release', CLI_APP);
@@ -80,6 +84,18 @@ test.serial('x-cli-lin: xsl leaves nothing writable in any preloaded device bund
   report.xslWarnings = byModule;
   // The sim target's bundle is the simulator's (preemption points, never deployed): reported, not failed.
   t.deepEqual(byModule.filter((w) => !w.includes('mcalloc/targets/sim:')), []);
+});
+
+test.serial('the host C files compile with -Wall -Wextra without a warning (mcalloc_irq.c, the app\'s cli-host.c)', async (t) => {
+  const generated = join(modulesDir(cli!.build, 'x-cli-lin', CLI_APP), '..'); // mc.xs.h of the app
+  const flags = ['-Wall', '-Wextra', '-fsyntax-only', '-DINCLUDE_XSPLATFORM=1', '-DXSPLATFORM="lin_xs.h"', '-DXS_ARCHIVE=1',
+    ...['includes', 'platforms', 'sources'].map((d) => `-I${join(sdk.root, 'xs', d)}`), `-I${generated}`,
+    // lin_xs.h includes gio, as the SDK's own x-cli-lin makefile does through pkg-config.
+    ...(await promisify(execFile)('pkg-config', ['--cflags', 'gio-2.0'])).stdout.trim().split(/\s+/).filter(Boolean)];
+  for (const file of [join(ROOT, 'targets', 'moddable', 'host', 'mcalloc_irq.c'), join(ROOT, 'test', 'moddable', 'cli', 'cli-host.c')]) {
+    const r = await promisify(execFile)('cc', [...flags, file]).then((x) => x.stderr, (e: { stderr?: string; message: string }) => e.stderr ?? e.message);
+    t.is(r, '', file);
+  }
 });
 
 for (const target of targets) {
@@ -121,6 +137,7 @@ test.serial('timing: every call measured on SDK-built XS; the masked span only w
 });
 
 test.after.always(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
   const dir = resolve(ROOT, 'dist', 'moddable');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'sdk.json'), `${JSON.stringify(report, null, 2)}\n`);

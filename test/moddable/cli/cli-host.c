@@ -11,6 +11,7 @@
 
 void fxAbort(xsMachine *the, int status)
 {
+	(void)the;
 	fprintf(stderr, "mcalloc-cli: XS aborted: %s\n", fxAbortString(status));
 	exit(status ? status : 1);
 }
