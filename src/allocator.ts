@@ -205,6 +205,13 @@ export class PoolAllocator implements Allocator {
       }
       if (alignment > align) align = alignment;
     }
+    // No lock: no enter/leave calls and no try/finally (XS meters both); device bundles built with
+    // lock 'none' keep only this branch.
+    if (BUILD_LOCK === 'none' || this.L === noLock) {
+      const p = allocateCore(P, size, align);
+      if (BUILD_TRACE && this.T !== null) this.traced('a', p, p, size);
+      return p;
+    }
     const token = this.L.enter();
     let p: number;
     try {
@@ -217,6 +224,12 @@ export class PoolAllocator implements Allocator {
     }
     if (BUILD_TRACE && this.T !== null) this.T.flush();
     return p;
+  }
+
+  /** Unlocked calls: the trace line is taken and emitted at once. */
+  private traced(kind: 'a' | 'r' | 'f', ptr: number, p: number, size: number): void {
+    if (p !== 0 || kind === 'f') this.T!.op(kind, ptr, p, size);
+    this.T!.flush();
   }
 
   allocateZeroed(count: number, size: number): number {
@@ -237,6 +250,11 @@ export class PoolAllocator implements Allocator {
     if (P === null) return this.gone();
     if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'reallocate');
     if (ptr === 0) return this.allocate(size);
+    if (BUILD_LOCK === 'none' || this.L === noLock) {
+      const p = reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size, this.alignment);
+      if (BUILD_TRACE && this.T !== null) this.traced('r', ptr, p, size);
+      return p;
+    }
     const token = this.L.enter();
     let p: number;
     try {
@@ -253,6 +271,11 @@ export class PoolAllocator implements Allocator {
     const P = this.P;
     if (P === null) return this.gone();
     if (ptr === 0) return;
+    if (BUILD_LOCK === 'none' || this.L === noLock) {
+      freeCore(P, validatePointer(P, ptr, 'free'));
+      if (BUILD_TRACE && this.T !== null) this.traced('f', ptr, 0, 0);
+      return;
+    }
     const token = this.L.enter();
     try {
       freeCore(P, validatePointer(P, ptr, 'free'));
