@@ -29,6 +29,8 @@ const PROBES: [string, string, string][] = [
   ['validatePointer', 'const p = H.allocate(S);', 'P.validatePointer(Pool, p, "free");'],
   ['core: allocateCore + freeCore', '', 'P.freeCore(Pool, P.allocateCore(Pool, S, 8) - 8);'],
   ['blockNeed', '', 'P.blockNeed(Pool, S);'],
+  ['TLSF fast path: tlsfTake + tlsfRelease', '', 'P.tlsfRelease(Pool, P.tlsfTake(Pool, 112));'],
+  ['call overhead: an empty 2-argument export', '', 'P.nop(Pool, 112);'],
   ['strategy find', 'const need = P.blockNeed(Pool, S);', 'Pool.s.find(Pool, need);'],
   ['strategy remove + insert', 'const b = Pool.s.find(Pool, 4096); const sz = Pool.m[(b >> 2) + 1];', 'Pool.s.remove(Pool, b, sz); Pool.s.insert(Pool, b, sz);'],
 ];
@@ -38,6 +40,8 @@ const source = await bundleSources(SRC, targetName, [
   `export { createAllocator } from './index.js';`,
   `export { allocateCore, blockNeed, freeCore } from './core.js';`,
   `export { validatePointer } from './diagnostics.js';`,
+  `export { tlsfTake, tlsfRelease } from './strategies/tlsf.js';`,
+  `export function nop(a, b) { return a === b; }`,
 ]);
 const s = await openXS();
 try {

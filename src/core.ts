@@ -14,12 +14,13 @@
  *
  * Sizes here are block sizes (header included); `need` is a request converted by blockNeed().
  */
-import { BUILD_DEBUG, BUILD_MESSAGES } from './build.js';
+import { BUILD_DEBUG, BUILD_MESSAGES, BUILD_STRATEGY } from './build.js';
+import { tlsf, tlsfRelease, tlsfTake } from './strategies/tlsf.js';
 import { corrupted, freeSizeAt, nextHeader, prevFree } from './guard.js';
 import { poison, poisonProblem, seal } from './poison.js';
 import { preempt } from './preempt.js';
 import {
-  FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_PEAK_USED, H_USED_BLOCKS, H_USED_BYTES, MIN_BLOCK, OVERHEAD, PREV_FREE,
+  FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_PEAK_USED, H_USED_BYTES, MIN_BLOCK, OVERHEAD, PREV_FREE,
   USED, blockSizeOf, checkWord, type Pool,
 } from './pool.js';
 
@@ -146,10 +147,19 @@ function trim(P: Pool, b: number, need: number, nh: number): number {
   return need;
 }
 
-function account(m: Int32Array, bytes: number, blocks: number): void {
+/** Used bytes change by `bytes` (the used block count is derived: allocations minus frees). */
+function account(m: Int32Array, bytes: number): void {
   const used = (m[H_USED_BYTES] += bytes);
-  m[H_USED_BLOCKS] += blocks;
   if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
+}
+
+/**
+ * TLSF pools take the fast path of tlsf.ts for allocate and free; debug pools, whose poison and
+ * canaries live here, and the list strategies take the generic one. A device bundle knows which at
+ * build time, so the test folds away.
+ */
+function fast(P: Pool): boolean {
+  return (BUILD_STRATEGY === 'tlsf' || (BUILD_STRATEGY === '' && P.s === tlsf)) && !(BUILD_DEBUG !== 0 && P.debug);
 }
 
 /** The last check before a pointer leaves the allocator: inside the heap, aligned, a used block. */
@@ -165,7 +175,20 @@ export function allocateCore(P: Pool, size: number, align: number): number {
   let b = 0;
   // Larger than the heap: fails here, before blockNeed's 32-bit arithmetic could wrap.
   if (size <= P.end - P.start) {
-    const need = blockNeed(P, size);
+    // blockNeed(), inline.
+    const need = BUILD_DEBUG !== 0 && P.debug ? blockNeed(P, size) : size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
+    if (align <= 8 && fast(P)) {
+      // tlsfTake() checks the block it returns lies inside the heap (the test of result()).
+      b = tlsfTake(P, need);
+      if (b === 0) {
+        m[H_FAILED]++;
+        return 0;
+      }
+      m[H_ALLOCS]++;
+      const used = (m[H_USED_BYTES] += m[(b >> 2) + 1] & ~FLAG_MASK);
+      if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
+      return b + OVERHEAD;
+    }
     if (align <= 8) {
       b = take(P, need);
     } else {
@@ -192,9 +215,8 @@ export function allocateCore(P: Pool, size: number, align: number): number {
   }
   m[H_ALLOCS]++;
   const bytes = m[(b >> 2) + 1] & ~FLAG_MASK;
-  // account(m, bytes, 1), inlined: XS meters every call, and this is the allocate path.
+  // account(m, bytes), inlined: XS meters every call, and this is the allocate path.
   const used = (m[H_USED_BYTES] += bytes);
-  m[H_USED_BLOCKS]++;
   if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
   // result(), inlined on the allocate path: the block must lie inside the heap.
   if ((b & 7) !== 0 || b < P.start || b + bytes > P.end || (BUILD_DEBUG !== 0 && P.debug)) return result(P, b, size);
@@ -203,11 +225,15 @@ export function allocateCore(P: Pool, size: number, align: number): number {
 
 export function freeCore(P: Pool, b: number): void {
   const m = P.m;
-  const size = blockSizeOf(m, b);
-  release(P, b);
+  let size: number;
+  if (fast(P)) {
+    size = tlsfRelease(P, b);
+  } else {
+    size = blockSizeOf(m, b);
+    release(P, b);
+  }
   m[H_FREES]++;
   m[H_USED_BYTES] -= size;
-  m[H_USED_BLOCKS]--;
 }
 
 /**
@@ -230,7 +256,7 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
   const n = b + old;
   const nh = nextHeader(P, n);
   if (need <= old) {
-    account(m, trim(P, b, need, nh) - old, 0);
+    account(m, trim(P, b, need, nh) - old);
     return result(P, b, size);
   }
   const nsize = nh & USED ? 0 : nh;
@@ -249,7 +275,7 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
       m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
       m[(b >> 2) + 1] = (old + nsize) | (h & FLAG_MASK);
     }
-    account(m, blockSizeOf(m, b) - old, 0);
+    account(m, blockSizeOf(m, b) - old);
     return result(P, b, size);
   }
   const keep = usableBytes(P, b);
@@ -270,7 +296,7 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
       m[(pb >> 2) + 1] = (psize + old + nsize) | USED;
       m[pb >> 2] = checkWord(m, pb);
       P.u8.copyWithin(pb + OVERHEAD, b + OVERHEAD, b + OVERHEAD + keep);
-      account(m, trim(P, pb, need, nextHeader(P, pb + psize + old + nsize)) - old, 0);
+      account(m, trim(P, pb, need, nextHeader(P, pb + psize + old + nsize)) - old);
       return result(P, pb, size);
     }
   }

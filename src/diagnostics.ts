@@ -10,7 +10,7 @@ import { badLink, corrupted } from './guard.js';
 import { canaryProblem, isTombstone, poisonProblem } from './poison.js';
 import {
   FLAG_MASK, H_ALLOCS, H_CONFIG, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_MAGIC, H_PEAK_USED, H_POOL_SIZE, H_SALT,
-  H_USED_BLOCKS, H_USED_BYTES, H_VERSION, MAGIC, MIN_BLOCK, OVERHEAD, PREV_FREE, USED, VERSION, checkWord, type Pool,
+  H_USED_BYTES, H_VERSION, MAGIC, MIN_BLOCK, OVERHEAD, PREV_FREE, USED, VERSION, checkWord, type Pool,
 } from './pool.js';
 import type { AllocatorStats, BlockInfo } from './types.js';
 
@@ -64,7 +64,8 @@ export function validatePointer(P: Pool, p: unknown, what: string): number {
   }
   const h = m[(b >> 2) + 1];
   const size = h & ~FLAG_MASK;
-  if ((h & USED) === 0 || m[b >> 2] !== checkWord(m, b) || size < MIN_BLOCK || size > P.end - b) {
+  // checkWord(m, b), inline: this runs on every free and reallocate.
+  if ((h & USED) === 0 || m[b >> 2] !== (Math.imul(b ^ m[H_SALT], 0x9e3779b1) | 1) || size < MIN_BLOCK || size > P.end - b) {
     if ((h & USED) === 0 && wasFreed(P, b)) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
     throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, p as number);
   }
@@ -140,8 +141,8 @@ export function checkPool(P: Pool): void {
   });
   if (bad) corrupted(badBlock, bad);
   if (listed !== freeBlocks) corrupted(start, BUILD_MESSAGES && `free structure holds ${listed} blocks, the heap has ${freeBlocks} free blocks`);
-  if (usedBytes !== m[H_USED_BYTES] || usedBlocks !== m[H_USED_BLOCKS]) {
-    corrupted(start, BUILD_MESSAGES && `counters say ${m[H_USED_BLOCKS]} used blocks of ${m[H_USED_BYTES]} bytes, the heap has ${usedBlocks} of ${usedBytes}`);
+  if (usedBytes !== m[H_USED_BYTES] || usedBlocks !== m[H_ALLOCS] - m[H_FREES]) {
+    corrupted(start, BUILD_MESSAGES && `counters say ${m[H_ALLOCS] - m[H_FREES]} used blocks of ${m[H_USED_BYTES]} bytes, the heap has ${usedBlocks} of ${usedBytes}`);
   }
 }
 
@@ -184,7 +185,7 @@ export function poolStats(P: Pool): AllocatorStats {
     usedBytes: m[H_USED_BYTES],
     freeBytes,
     largestFreeBlock: largest === 0 ? 0 : largest - OVERHEAD - debugExtra,
-    usedBlocks: m[H_USED_BLOCKS],
+    usedBlocks: m[H_ALLOCS] - m[H_FREES],
     freeBlocks,
     peakUsedBytes: m[H_PEAK_USED],
     failedAllocations: m[H_FAILED],

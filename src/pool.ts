@@ -34,7 +34,8 @@
 import type { StrategyName } from './types.js';
 
 export const MAGIC = 0x4d43414c; // 'MCAL'
-export const VERSION = 2;
+/** 3: free-block links XOR-ed with the salt, used block count derived (word 9 unused). */
+export const VERSION = 3;
 
 // Header word indices.
 export const H_MAGIC = 0;
@@ -48,7 +49,7 @@ export const H_SALT = 5;
 export const H_HEAP_START = 6;
 export const H_HEAP_END = 7;
 export const H_USED_BYTES = 8;
-export const H_USED_BLOCKS = 9;
+/** Word 9 is unused: the used block count is H_ALLOCS - H_FREES. */
 export const H_PEAK_USED = 10;
 export const H_FAILED = 11;
 export const H_ALLOCS = 12;

@@ -26,7 +26,7 @@
  */
 import { BUILD_MESSAGES, frozenOnDevice } from '../build.js';
 import { badLink, corrupted } from '../guard.js';
-import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, H_SALT, type FreeStructure, type Pool } from '../pool.js';
+import { FLAG_MASK, H_FL_BITMAP, H_FL_COUNT, H_ROOTS, H_SALT, MIN_BLOCK, PREV_FREE, USED, type FreeStructure, type Pool } from '../pool.js';
 import { preempt } from '../preempt.js';
 
 const SL_LOG2 = 4;
@@ -58,17 +58,26 @@ function bucketOf(size: number): number {
 function insert(P: Pool, b: number, size: number): void {
   const m = P.m;
   const k = m[H_SALT];
-  const bucket = bucketOf(size);
-  const fl = ((bucket - H_ROOTS) / ROW) | 0;
+  // bucketOf(), inline, keeping fl and sl for the bitmaps.
+  let fl = 0;
+  let sl = size >>> 3;
+  if (size >= SMALL) {
+    const top = 31 - Math.clz32(size);
+    fl = top - SMALL_LOG2 + 1;
+    sl = (size >>> (top - SL_LOG2)) ^ SL_COUNT;
+  }
   const row = H_ROOTS + fl * ROW;
-  const head = m[bucket];
+  const head = m[row + 1 + sl];
+  const w = b >> 2;
   // The head is written through: it must read as a head (no prev); outside the pool it reads undefined.
-  if (head !== 0 && m[(head >> 2) + 2] !== k) corrupted(head, BUILD_MESSAGES && `TLSF bucket head ${head} is not a free block`);
-  m[b >> 2] = head ^ k;
-  m[(b >> 2) + 2] = k;
-  if (head !== 0) m[(head >> 2) + 2] = b ^ k;
-  m[bucket] = b;
-  m[row] |= 1 << (bucket - row - 1);
+  if (head !== 0) {
+    if (m[(head >> 2) + 2] !== k) corrupted(head, BUILD_MESSAGES && `TLSF bucket head ${head} is not a free block`);
+    m[(head >> 2) + 2] = b ^ k;
+  }
+  m[w] = head ^ k;
+  m[w + 2] = k;
+  m[row + 1 + sl] = b;
+  m[row] |= 1 << sl;
   m[H_FL_BITMAP] |= 1 << fl;
 }
 
@@ -86,20 +95,26 @@ function checkLinks(m: Int32Array, k: number, b: number, next: number, prev: num
 function remove(P: Pool, b: number, size: number): void {
   const m = P.m;
   const k = m[H_SALT];
-  const bucket = bucketOf(size);
-  const next = m[b >> 2] ^ k;
-  const prev = m[(b >> 2) + 2] ^ k;
+  let fl = 0;
+  let sl = size >>> 3;
+  if (size >= SMALL) {
+    const top = 31 - Math.clz32(size);
+    fl = top - SMALL_LOG2 + 1;
+    sl = (size >>> (top - SL_LOG2)) ^ SL_COUNT;
+  }
+  const row = H_ROOTS + fl * ROW;
+  const w = b >> 2;
+  const next = m[w] ^ k;
+  const prev = m[w + 2] ^ k;
   // checkLinks(), inlined on this hot path.
-  if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) || (prev !== 0 ? (m[prev >> 2] ^ k) !== b : m[bucket] !== b)) checkLinks(m, k, b, next, prev, bucket);
+  if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) || (prev !== 0 ? (m[prev >> 2] ^ k) !== b : m[row + 1 + sl] !== b)) checkLinks(m, k, b, next, prev, row + 1 + sl);
   if (next !== 0) m[(next >> 2) + 2] = prev ^ k;
   if (prev !== 0) {
     m[prev >> 2] = next ^ k;
     return;
   }
-  const fl = ((bucket - H_ROOTS) / ROW) | 0;
-  const row = H_ROOTS + fl * ROW;
-  m[bucket] = next;
-  if (next === 0 && (m[row] &= ~(1 << (bucket - row - 1))) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
+  m[row + 1 + sl] = next;
+  if (next === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
 }
 
 function replace(P: Pool, old: number, oldSize: number, b: number, size: number): void {
@@ -108,18 +123,25 @@ function replace(P: Pool, old: number, oldSize: number, b: number, size: number)
     remove(P, old, oldSize);
     insert(P, b, size);
   } else if (old !== b) {
-    const m = P.m;
-    const k = m[H_SALT];
-    const next = m[old >> 2] ^ k;
-    const prev = m[(old >> 2) + 2] ^ k;
-    // checkLinks(), inlined on this hot path.
-    if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== old) || (prev !== 0 ? (m[prev >> 2] ^ k) !== old : m[bucket] !== old)) checkLinks(m, k, old, next, prev, bucket);
-    m[b >> 2] = next ^ k;
-    m[(b >> 2) + 2] = prev ^ k;
-    if (next !== 0) m[(next >> 2) + 2] = b ^ k;
-    if (prev !== 0) m[prev >> 2] = b ^ k;
-    else m[bucket] = b;
+    relink(P.m, old, b, bucket);
   }
+}
+
+/**
+ * Block `b` takes the place of free block `old` in its list (the bucket stays the same), after the
+ * safe-unlinking test on `old`'s neighbours.
+ */
+function relink(m: Int32Array, old: number, b: number, bucket: number): void {
+  const k = m[H_SALT];
+  const next = m[old >> 2] ^ k;
+  const prev = m[(old >> 2) + 2] ^ k;
+  // checkLinks(), inlined on this hot path.
+  if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== old) || (prev !== 0 ? (m[prev >> 2] ^ k) !== old : m[bucket] !== old)) checkLinks(m, k, old, next, prev, bucket);
+  m[b >> 2] = next ^ k;
+  m[(b >> 2) + 2] = prev ^ k;
+  if (next !== 0) m[(next >> 2) + 2] = b ^ k;
+  if (prev !== 0) m[prev >> 2] = b ^ k;
+  else m[bucket] = b;
 }
 
 function find(P: Pool, size: number): number {
@@ -188,3 +210,131 @@ export const tlsf: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructure>({
     return '';
   },
 });
+
+/*
+ * The fast path. XS meters every call, property read and typed-array access, so the allocate and free
+ * of a TLSF pool (the device default) are written out here in one function each: the search, the
+ * checks of guard.ts, the split or merge and the relink in place, inline; remove() and insert() only
+ * when a block changes bucket. The checks are the same as on the generic path (core.ts), which list
+ * strategies, debug pools, aligned requests and reallocate use.
+ */
+
+/** The multiplier of checkWord() (pool.ts), whose expression the fast path repeats inline. */
+const PHI = 0x9e3779b1;
+
+/** Takes a free block of at least `need` bytes (>= 16, <= heap size) and marks it used; 0 if none. */
+export function tlsfTake(P: Pool, need: number): number {
+  const m = P.m;
+  const k = m[H_SALT];
+  let top = 31 - Math.clz32(need);
+  const own = need < SMALL ? H_ROOTS + 1 + (need >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((need >>> (top - SL_LOG2)) ^ SL_COUNT);
+  // Own bucket first (closer fits), at most FALLBACK_SCAN blocks; what is found is checked below.
+  let b = m[own];
+  for (let i = 0; b !== 0 && m[(b >> 2) + 1] < need; b = m[b >> 2] ^ k) {
+    preempt();
+    if (++i === FALLBACK_SCAN) {
+      b = 0;
+      break;
+    }
+  }
+  if (b === 0) {
+    // Round up to the next class boundary: every block of the bucket found then fits.
+    const rounded = need < SMALL ? need : need + (1 << (top - SL_LOG2)) - 1;
+    top = 31 - Math.clz32(rounded);
+    let fl = rounded < SMALL ? 0 : top - SMALL_LOG2 + 1;
+    if (fl >= m[H_FL_COUNT]) return 0;
+    let slMap = m[H_ROOTS + fl * ROW] & (-1 << (rounded < SMALL ? rounded >>> 3 : (rounded >>> (top - SL_LOG2)) ^ SL_COUNT));
+    if (slMap === 0) {
+      const flMap = m[H_FL_BITMAP] & (-1 << (fl + 1));
+      if (flMap === 0) return 0;
+      fl = 31 - Math.clz32(flMap & -flMap);
+      slMap = m[H_ROOTS + fl * ROW];
+      if (slMap === 0) corrupted(0, BUILD_MESSAGES && `TLSF first-level bitmap names class ${fl}, which is empty`);
+    }
+    b = m[H_ROOTS + fl * ROW + 1 + (31 - Math.clz32(slMap & -slMap))];
+    if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
+  }
+  preempt();
+  // freeSizeAt(), inline: written as what must hold, so that undefined fails every test.
+  const size = m[(b >> 2) + 1];
+  if (!(b >= P.start && (b & 7) === 0 && (size & 7) === 0 && size >= need && size <= P.end - b && m[((b + size) >> 2) - 1] === size)) {
+    corrupted(b, BUILD_MESSAGES && `the free structure offers a bad block (size word ${size}) for ${need} bytes`);
+  }
+  const rest = size - need;
+  const r = b + need;
+  top = 31 - Math.clz32(size);
+  const bucket = size < SMALL ? H_ROOTS + 1 + (size >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((size >>> (top - SL_LOG2)) ^ SL_COUNT);
+  top = 31 - Math.clz32(rest);
+  if (rest >= MIN_BLOCK && bucket === (rest < SMALL ? H_ROOTS + 1 + (rest >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((rest >>> (top - SL_LOG2)) ^ SL_COUNT))) {
+    // The rest keeps b's bucket: it takes b's place in the list.
+    relink(m, b, r, bucket);
+  } else {
+    remove(P, b, size);
+    if (rest >= MIN_BLOCK) insert(P, r, rest);
+  }
+  if (rest >= MIN_BLOCK) {
+    m[(r >> 2) + 1] = rest;
+    m[((r + rest) >> 2) - 1] = rest;
+    m[(b >> 2) + 1] = need | USED;
+  } else {
+    m[((b + size) >> 2) + 1] &= ~PREV_FREE;
+    m[(b >> 2) + 1] = size | USED;
+  }
+  m[b >> 2] = Math.imul(b ^ k, PHI) | 1; // checkWord(m, b)
+  return b;
+}
+
+/**
+ * Returns used block `b` (validated by the caller) to the buckets, merging it with free neighbours
+ * (the cases are drawn in core.ts). Returns the bytes it had.
+ */
+export function tlsfRelease(P: Pool, b: number): number {
+  const m = P.m;
+  const k = m[H_SALT];
+  const h = m[(b >> 2) + 1];
+  const own = h & ~FLAG_MASK;
+  const n = b + own;
+  const nh = m[(n >> 2) + 1];
+  // nextHeader() and prevFree() of guard.ts, inline: every check before the first write.
+  if (nh & USED ? m[n >> 2] !== (Math.imul(n ^ k, PHI) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > P.end - n || m[((n + nh) >> 2) - 1] !== nh) {
+    corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
+  }
+  let f = b;
+  let fsize = 0;
+  if (h & PREV_FREE) {
+    f = b - m[(b >> 2) - 1];
+    fsize = m[(f >> 2) + 1];
+    if (!(fsize === b - f && f >= P.start && (f & 7) === 0 && fsize >= MIN_BLOCK)) corrupted(b, BUILD_MESSAGES && 'PREV_FREE is set, but no free block ends here');
+  }
+  // Clear USED first: should this header survive inside a merged block, it reads as freed (a tombstone).
+  m[(b >> 2) + 1] = h & ~USED;
+  preempt();
+  let size = fsize + own;
+  if (!(nh & USED)) size += nh;
+  let top = 31 - Math.clz32(size);
+  const bucket = size < SMALL ? H_ROOTS + 1 + (size >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((size >>> (top - SL_LOG2)) ^ SL_COUNT);
+  if (f !== b) {
+    // [ prev free ][ b ][ next free? ]: prev grows; it moves only if its bucket changes.
+    if (!(nh & USED)) remove(P, n, nh);
+    top = 31 - Math.clz32(fsize);
+    if (bucket !== (fsize < SMALL ? H_ROOTS + 1 + (fsize >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((fsize >>> (top - SL_LOG2)) ^ SL_COUNT))) {
+      remove(P, f, fsize);
+      insert(P, f, size);
+    }
+  } else if (!(nh & USED)) {
+    top = 31 - Math.clz32(nh);
+    if (bucket === (nh < SMALL ? H_ROOTS + 1 + (nh >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((nh >>> (top - SL_LOG2)) ^ SL_COUNT))) {
+      // [ b ][ next free ] in next's bucket: b takes next's place in the list.
+      relink(m, n, b, bucket);
+    } else {
+      remove(P, n, nh);
+      insert(P, b, size);
+    }
+  } else {
+    insert(P, b, size);
+  }
+  m[(f >> 2) + 1] = size;
+  m[((f + size) >> 2) - 1] = size;
+  m[((f + size) >> 2) + 1] |= PREV_FREE;
+  return own;
+}
