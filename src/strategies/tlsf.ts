@@ -262,12 +262,11 @@ export function tlsfTake(P: Pool, need: number): number {
   }
   const rest = size - need;
   const r = b + need;
-  top = 31 - Math.clz32(size);
-  const bucket = size < SMALL ? H_ROOTS + 1 + (size >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((size >>> (top - SL_LOG2)) ^ SL_COUNT);
-  top = 31 - Math.clz32(rest);
-  if (rest >= MIN_BLOCK && bucket === (rest < SMALL ? H_ROOTS + 1 + (rest >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((rest >>> (top - SL_LOG2)) ^ SL_COUNT))) {
-    // The rest keeps b's bucket: it takes b's place in the list.
-    relink(m, b, r, bucket);
+  // The rest keeps b's bucket when it is no smaller than the bucket's lowest size (below SMALL every
+  // size has a bucket of its own): then it takes b's place in the list.
+  const sh = 31 - Math.clz32(size) - SL_LOG2;
+  if (size >= SMALL && rest >= (size >>> sh) << sh) {
+    relink(m, b, r, H_ROOTS + (sh + SL_LOG2 - SMALL_LOG2 + 1) * ROW + 1 + ((size >>> sh) ^ SL_COUNT));
   } else {
     remove(P, b, size);
     if (rest >= MIN_BLOCK) insert(P, r, rest);
@@ -311,21 +310,21 @@ export function tlsfRelease(P: Pool, b: number): number {
   preempt();
   let size = fsize + own;
   if (!(nh & USED)) size += nh;
-  let top = 31 - Math.clz32(size);
-  const bucket = size < SMALL ? H_ROOTS + 1 + (size >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((size >>> (top - SL_LOG2)) ^ SL_COUNT);
+  // A free block that grows keeps its bucket while it stays below the bucket's upper bound (below
+  // SMALL every size has a bucket of its own); then it keeps its place in the list too.
   if (f !== b) {
-    // [ prev free ][ b ][ next free? ]: prev grows; it moves only if its bucket changes.
+    // [ prev free ][ b ][ next free? ]: prev grows.
     if (!(nh & USED)) remove(P, n, nh);
-    top = 31 - Math.clz32(fsize);
-    if (bucket !== (fsize < SMALL ? H_ROOTS + 1 + (fsize >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((fsize >>> (top - SL_LOG2)) ^ SL_COUNT))) {
+    const sh = 31 - Math.clz32(fsize) - SL_LOG2;
+    if (fsize < SMALL || size >= ((fsize >>> sh) + 1) << sh) {
       remove(P, f, fsize);
       insert(P, f, size);
     }
   } else if (!(nh & USED)) {
-    top = 31 - Math.clz32(nh);
-    if (bucket === (nh < SMALL ? H_ROOTS + 1 + (nh >>> 3) : H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((nh >>> (top - SL_LOG2)) ^ SL_COUNT))) {
-      // [ b ][ next free ] in next's bucket: b takes next's place in the list.
-      relink(m, n, b, bucket);
+    // [ b ][ next free ]: b takes next's place in the list if the bucket stays the same.
+    const sh = 31 - Math.clz32(nh) - SL_LOG2;
+    if (nh >= SMALL && size < ((nh >>> sh) + 1) << sh) {
+      relink(m, n, b, H_ROOTS + (sh + SL_LOG2 - SMALL_LOG2 + 1) * ROW + 1 + ((nh >>> sh) ^ SL_COUNT));
     } else {
       remove(P, n, nh);
       insert(P, b, size);
