@@ -30,6 +30,8 @@ const PROBES: [string, string, string][] = [
   ['core: allocateCore + freeCore', '', 'P.freeCore(Pool, P.allocateCore(Pool, S, 8) - 8);'],
   ['blockNeed', '', 'P.blockNeed(Pool, S);'],
   ['TLSF fast path: tlsfTake + tlsfRelease', '', 'P.tlsfRelease(Pool, P.tlsfTake(Pool, 112));'],
+  ['TLSF fast path: tlsfTake alone (no frees)', 'const ps = [];', 'ps.push(P.tlsfTake(Pool, 112));'],
+  ['array push (subtract from the rows above)', 'const ps = [];', 'ps.push(S);'],
   ['call overhead: an empty 2-argument export', '', 'P.nop(Pool, 112);'],
   ['strategy find', 'const need = P.blockNeed(Pool, S);', 'Pool.s.find(Pool, need);'],
   ['strategy remove + insert', 'const b = Pool.s.find(Pool, 4096); const sz = Pool.m[(b >> 2) + 1];', 'Pool.s.remove(Pool, b, sz); Pool.s.insert(Pool, b, sz);'],
