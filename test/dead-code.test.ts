@@ -180,14 +180,24 @@ function features(code: string): Features {
   }
   f.strategies = [...ids].map((id) => STRATEGY_NAMES[id - 1] ?? `unknown id ${id}`).sort();
 
-  // Preemption points: calls of the variable that setPreemptHook() assigns.
+  // Preemption points: calls of the variable that setPreemptHook() assigns, or (the sim bundle, which
+  // keeps the hook in a global slot: src/preempt.ts) reads of the slot it assigns, outside the setter.
   const setter = hookSetter === undefined ? undefined : functionsByName.get(hookSetter);
   if (setter) {
     const hooks = new Set<string>();
+    const slots = new Set<string>();
     walk(setter.body as AnyNode, (n) => {
-      if (n.type === 'AssignmentExpression' && (n.left as AnyNode).type === 'Identifier') hooks.add((n.left as AnyNode).name as string);
+      if (n.type !== 'AssignmentExpression') return;
+      const left = n.left as AnyNode;
+      if (left.type === 'Identifier') hooks.add(left.name as string);
+      if (left.type === 'MemberExpression' && left.computed && (left.property as AnyNode).type === 'Identifier') slots.add((left.property as AnyNode).name as string);
     });
     f.preemptionPoints = calls.filter((c) => (c.callee as AnyNode).type === 'Identifier' && hooks.has((c.callee as AnyNode).name as string)).length;
+    walk(program, (n, ancestors) => {
+      if (n.type === 'MemberExpression' && n.computed && (n.property as AnyNode).type === 'Identifier' && slots.has((n.property as AnyNode).name as string) && !ancestors.includes(setter)) {
+        f.preemptionPoints++;
+      }
+    });
   }
   return f;
 }
