@@ -6,6 +6,7 @@
  * test/stray-writes.test.ts, one Worker per configuration, so that a hang is seen by a watchdog.
  */
 import { AllocatorError, createAllocator, type StrategyName } from '../../src/index.js';
+import { createRandom } from '../../sim/prng.js';
 
 export type StrayKind = 'after-free' | 'overrun' | 'anywhere';
 export const STRAY_KINDS: readonly StrayKind[] = ['after-free', 'overrun', 'anywhere'];
@@ -26,21 +27,10 @@ const POOL = 8192;
 const BEFORE = 60;
 const AFTER = 60;
 
-/** Mulberry32: small, seedable, the same in every engine. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function runCase(spec: CaseSpec): { outcome: Outcome; detail: string } {
-  const r = rng(spec.seed);
-  const int = (n: number) => Math.floor(r() * n);
+  const random = createRandom(spec.seed);
+  const r = () => random.float();
+  const int = (n: number) => random.int(0, n - 1);
   const heap = createAllocator({ poolSize: POOL, strategy: spec.strategy, debug: spec.debug });
   const live = new Map<number, number>();
   const freed: number[] = [];
