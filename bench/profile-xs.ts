@@ -1,20 +1,24 @@
 /**
  * Where XS compute goes in one allocate+free pair, layer by layer:
- *   node --import tsx bench/profile-xs.ts [target] [--src DIR]
- * target: default esp32 (TLSF, interrupt lock, release); --src: a modified copy of src/ to compare.
+ *   npm run profile [-- target] [--src DIR] [--write]
+ * target: default esp32 (the bundle as the target ships it); --src: a modified copy of src/ to compare;
+ * --write: also rewrite the generated table of docs/profile.md (only for the default target and src/).
  *
  * Not part of `npm run bench`: a diagnostic for the goals. It bundles src/ for the target exactly as the
  * device build does (same constants, ES2018, terser) but exports the inner layers too, then meters each
  * layer in XS on its own: the public methods, the lock, pointer validation, the core, and the strategy's
  * find/insert/remove. Each figure is per call, the cost of an empty loop of the same length subtracted.
  */
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeXSHost, openXS } from '../test/helpers/xs.js';
 import { bundleSources } from './src-bundle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
+const write = argv.includes('--write');
+if (write) argv.splice(argv.indexOf('--write'), 1);
 const srcAt = argv.indexOf('--src');
 const SRC = srcAt >= 0 ? `${resolve(argv[srcAt + 1])}/` : `${ROOT}src/`;
 if (srcAt >= 0) argv.splice(srcAt, 2);
@@ -25,7 +29,7 @@ const PROBES: [string, string, string][] = [
   ['empty loop (subtracted from all)', '', ''],
   ['public allocate + free', '', 'H.free(H.allocate(S));'],
   ['public allocate', 'const ps = [];', 'ps.push(H.allocate(S));'],
-  ['lock enter + leave', '', 'L.leave(L.enter());'],
+  ['lock object enter + leave (not called with lock none)', '', 'L.leave(L.enter());'],
   ['validatePointer', 'const p = H.allocate(S);', 'P.validatePointer(Pool, p, "free");'],
   ['core: allocateCore + freeCore', '', 'P.freeCore(Pool, P.allocateCore(Pool, S, 8) - 8);'],
   ['blockNeed', '', 'P.blockNeed(Pool, S);'],
@@ -65,6 +69,19 @@ try {
   }
   console.log(`XS compute per call, ${targetName}, ${SRC} (${N} calls each, 100-byte requests, empty loop subtracted)`);
   for (const [name, v] of rows) console.log(`${name.padEnd(36)} ${v.toFixed(1).padStart(8)}`);
+  if (write) {
+    if (srcAt >= 0 || targetName !== 'esp32') throw new Error('--write records the esp32 bundle of src/ only');
+    const table = ['| layer (one call) | XS compute |', '| --- | ---: |', ...rows.slice(1).map(([name, v]) => `| ${name} | ${v.toFixed(0)} |`)].join('\n');
+    const page = join(ROOT, 'docs', 'profile.md');
+    const text = readFileSync(page, 'utf8');
+    const begin = '<!-- generated:profile -->';
+    const end = '<!-- /generated:profile -->';
+    const from = text.indexOf(begin);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`${page}: markers ${begin} ... ${end} not found`);
+    writeFileSync(page, `${text.slice(0, from + begin.length)}\n${table}\n${text.slice(to)}`);
+    console.log(`wrote ${page}`);
+  }
 } finally {
   await s.close();
   closeXSHost();

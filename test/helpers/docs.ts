@@ -51,6 +51,7 @@ export const ELSEWHERE: [RegExp, string][] = [
   [/^npm run build$/, 'npm test (its second step)'],
   [/^npm pack$/, 'test/pack.test.ts'],
   [/^npm install --omit=dev \S+\.tgz$/, 'test/pack.test.ts'],
+  [/^npm run profile( -- .*)?$/, 'the profile itself, run by hand (it rewrites the table of docs/profile.md with --write)'],
   [/^npm run bench( -- .*)?$/, 'the benchmark itself: minutes of CPU, run by hand (its figures are in docs/benchmarks.md)'],
   [/^npm run device-doc$/, 'the script itself, which rewrites the tables of docs/device.md'],
   [/^mcconfig /, 'npm run test:moddable, with MODDABLE naming a Moddable SDK'],
