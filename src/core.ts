@@ -2,8 +2,10 @@
  * The allocator core: split, coalesce, resize. It knows the block layout (pool.ts) and asks the
  * strategy's free structure only to find, insert, remove and replace free blocks. No argument checks
  * and no locking here: allocator.ts validates and wraps each call in the lock. Every word read from
- * the pool is checked before it is acted on (guard.ts), and all checks of an operation come before
- * its first write, so a damaged pool is reported (HEAP_CORRUPTED) and not made worse.
+ * the pool is checked before it is acted on (guard.ts): the block a call takes or frees and its
+ * neighbours before the call's first write, the links inside the free structure as it unlinks them.
+ * Damage is reported (HEAP_CORRUPTED), never acted on. TLSF pools take the fast path of tlsf.ts,
+ * which makes the same checks inline.
  *
  * Freeing merges with both neighbours at once (boundary tags):
  *
