@@ -6,7 +6,7 @@
  */
 import { BUILD_MESSAGES } from './build.js';
 import { AllocatorError } from './errors.js';
-import { H_SALT, MIN_BLOCK, USED, type Pool } from './pool.js';
+import { CHECK_MIX, H_SALT, MIN_BLOCK, USED, type Pool } from './pool.js';
 
 export function corrupted(b: number, why: string | false): never {
   throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `block at ${b}: ${why}`, b);
@@ -35,7 +35,7 @@ export function nextHeader(P: Pool, n: number): number {
   const m = P.m;
   const nh = m[(n >> 2) + 1];
   // Inlined: checkWord(m, n) for a used block, freeSizeAt(P, n) for a free one (this runs on every free).
-  if (nh & USED ? m[n >> 2] !== (Math.imul(n ^ m[H_SALT], 0x9e3779b1) | 1) : (nh & 7) !== 0 || nh < MIN_BLOCK || nh > P.end - n || m[((n + nh) >> 2) - 1] !== nh) {
+  if (nh & USED ? m[n >> 2] !== (Math.imul(n ^ m[H_SALT], CHECK_MIX) | 1) : (nh & 7) !== 0 || nh < MIN_BLOCK || nh > P.end - n || m[((n + nh) >> 2) - 1] !== nh) {
     corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
   }
   return nh;

@@ -64,6 +64,9 @@ export const H_FL_BITMAP = 17;
 /** Where the strategy's roots (TLSF second-level bitmaps and bucket heads) start. */
 export const H_ROOTS = 18;
 
+/** The multiplier of checkWord() (2^32 / golden ratio); the hot paths repeat its expression inline. */
+export const CHECK_MIX = 0x9e3779b1;
+
 export const USED = 1;
 export const PREV_FREE = 2;
 export const FLAG_MASK = 7;
@@ -127,7 +130,7 @@ export function blockSizeOf(m: Int32Array, b: number): number {
  * (guard.ts nextHeader() repeats the expression inline.)
  */
 export function checkWord(m: Int32Array, b: number): number {
-  return Math.imul(b ^ m[H_SALT], 0x9e3779b1) | 1;
+  return Math.imul(b ^ m[H_SALT], CHECK_MIX) | 1;
 }
 
 export function headerBytes(s: FreeStructure, poolSize: number): number {

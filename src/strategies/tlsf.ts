@@ -26,7 +26,7 @@
  */
 import { BUILD_MESSAGES, frozenOnDevice } from '../build.js';
 import { badLink, corrupted } from '../guard.js';
-import { FLAG_MASK, H_FL_BITMAP, H_FL_COUNT, H_ROOTS, H_SALT, MIN_BLOCK, PREV_FREE, USED, type FreeStructure, type Pool } from '../pool.js';
+import { CHECK_MIX, FLAG_MASK, H_FL_BITMAP, H_FL_COUNT, H_ROOTS, H_SALT, MIN_BLOCK, PREV_FREE, USED, type FreeStructure, type Pool } from '../pool.js';
 import { preempt } from '../preempt.js';
 
 const SL_LOG2 = 4;
@@ -219,8 +219,6 @@ export const tlsf: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructure>({
  * strategies, debug pools, aligned requests and reallocate use.
  */
 
-/** The multiplier of checkWord() (pool.ts), whose expression the fast path repeats inline. */
-const PHI = 0x9e3779b1;
 
 /** Takes a free block of at least `need` bytes (>= 16, <= heap size) and marks it used; 0 if none. */
 export function tlsfTake(P: Pool, need: number): number {
@@ -279,7 +277,7 @@ export function tlsfTake(P: Pool, need: number): number {
     m[((b + size) >> 2) + 1] &= ~PREV_FREE;
     m[(b >> 2) + 1] = size | USED;
   }
-  m[b >> 2] = Math.imul(b ^ k, PHI) | 1; // checkWord(m, b)
+  m[b >> 2] = Math.imul(b ^ k, CHECK_MIX) | 1; // checkWord(m, b)
   return b;
 }
 
@@ -295,7 +293,7 @@ export function tlsfRelease(P: Pool, b: number): number {
   const n = b + own;
   const nh = m[(n >> 2) + 1];
   // nextHeader() and prevFree() of guard.ts, inline: every check before the first write.
-  if (nh & USED ? m[n >> 2] !== (Math.imul(n ^ k, PHI) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > P.end - n || m[((n + nh) >> 2) - 1] !== nh) {
+  if (nh & USED ? m[n >> 2] !== (Math.imul(n ^ k, CHECK_MIX) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > P.end - n || m[((n + nh) >> 2) - 1] !== nh) {
     corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
   }
   let f = b;
