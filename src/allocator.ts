@@ -3,7 +3,8 @@
  * touched), takes the lock, calls the core, releases the lock: the umm_malloc shape.
  */
 import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
-import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
+import { allocateCore, fast, freeCore, reallocateCore, usableBytes } from './core.js';
+import { tlsfAllocate, tlsfFree } from './strategies/tlsf-fast.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
 import { AllocatorError } from './errors.js';
 import { atomicsLock } from './locks/atomics.js';
@@ -198,6 +199,11 @@ export class PoolAllocator implements Allocator {
     if (P === null) return this.gone();
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
     if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'allocate');
+    // The device default (TLSF, release, no lock, no trace): one call. Device bundles keep only this
+    // test's variable parts.
+    if (alignment === undefined && (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && fast(P) && !(BUILD_TRACE && this.T !== null)) {
+      return tlsfAllocate(P, size);
+    }
     let align = this.alignment;
     if (alignment !== undefined) {
       if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) {
@@ -272,6 +278,7 @@ export class PoolAllocator implements Allocator {
     if (P === null) return this.gone();
     if (ptr === 0) return;
     if (BUILD_LOCK === 'none' || this.L === noLock) {
+      if (fast(P) && !(BUILD_TRACE && this.T !== null)) return tlsfFree(P, ptr);
       freeCore(P, validatePointer(P, ptr, 'free'));
       if (BUILD_TRACE && this.T !== null) this.traced('f', ptr, 0, 0);
       return;

@@ -17,7 +17,8 @@
  * Sizes here are block sizes (header included); `need` is a request converted by blockNeed().
  */
 import { BUILD_DEBUG, BUILD_MESSAGES, BUILD_STRATEGY } from './build.js';
-import { tlsf, tlsfRelease, tlsfTake } from './strategies/tlsf.js';
+import { tlsf } from './strategies/tlsf.js';
+import { tlsfAllocate, tlsfFree } from './strategies/tlsf-fast.js';
 import { corrupted, freeSizeAt, nextHeader, prevFree } from './guard.js';
 import { poison, poisonProblem, seal } from './poison.js';
 import { preempt } from './preempt.js';
@@ -160,7 +161,7 @@ function account(m: Int32Array, bytes: number): void {
  * canaries live here, and the list strategies take the generic one. A device bundle knows which at
  * build time, so the test folds away.
  */
-function fast(P: Pool): boolean {
+export function fast(P: Pool): boolean {
   return (BUILD_STRATEGY === 'tlsf' || (BUILD_STRATEGY === '' && P.s === tlsf)) && !(BUILD_DEBUG !== 0 && P.debug);
 }
 
@@ -173,24 +174,12 @@ function result(P: Pool, b: number, size: number): number {
 
 /** Returns a pointer (payload offset) to at least `size` bytes aligned to `align` (a power of two >= 8), or 0. */
 export function allocateCore(P: Pool, size: number, align: number): number {
+  if (align <= 8 && fast(P)) return tlsfAllocate(P, size);
   const m = P.m;
   let b = 0;
   // Larger than the heap: fails here, before blockNeed's 32-bit arithmetic could wrap.
   if (size <= P.end - P.start) {
-    // blockNeed(), inline.
-    const need = BUILD_DEBUG !== 0 && P.debug ? blockNeed(P, size) : size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
-    if (align <= 8 && fast(P)) {
-      // tlsfTake() checks the block it returns lies inside the heap (the test of result()).
-      b = tlsfTake(P, need);
-      if (b === 0) {
-        m[H_FAILED]++;
-        return 0;
-      }
-      m[H_ALLOCS]++;
-      const used = (m[H_USED_BYTES] += m[(b >> 2) + 1] & ~FLAG_MASK);
-      if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
-      return b + OVERHEAD;
-    }
+    const need = blockNeed(P, size);
     if (align <= 8) {
       b = take(P, need);
     } else {
@@ -226,14 +215,10 @@ export function allocateCore(P: Pool, size: number, align: number): number {
 }
 
 export function freeCore(P: Pool, b: number): void {
+  if (fast(P)) return tlsfFree(P, b + OVERHEAD);
   const m = P.m;
-  let size: number;
-  if (fast(P)) {
-    size = tlsfRelease(P, b);
-  } else {
-    size = blockSizeOf(m, b);
-    release(P, b);
-  }
+  const size = blockSizeOf(m, b);
+  release(P, b);
   m[H_FREES]++;
   m[H_USED_BYTES] -= size;
 }

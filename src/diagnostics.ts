@@ -72,6 +72,12 @@ export function validatePointer(P: Pool, p: unknown, what: string): number {
   return b;
 }
 
+/** For inline copies of validatePointer's release checks: the error validatePointer gives for `p`. */
+export function refusePointer(P: Pool, p: unknown, what: string): never {
+  validatePointer(P, p, what);
+  throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${String(p)} is not the start of an allocated block`, p as number);
+}
+
 function describe(v: unknown): string {
   return typeof v === 'number' ? String(v) : typeof v;
 }

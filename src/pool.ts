@@ -34,8 +34,8 @@
 import type { StrategyName } from './types.js';
 
 export const MAGIC = 0x4d43414c; // 'MCAL'
-/** 3: free-block links XOR-ed with the salt, used block count derived (word 9 unused). */
-export const VERSION = 3;
+/** 4: TLSF keeps the free block at the heap end out of its buckets (H_TOP). */
+export const VERSION = 4;
 
 // Header word indices.
 export const H_MAGIC = 0;
@@ -49,7 +49,12 @@ export const H_SALT = 5;
 export const H_HEAP_START = 6;
 export const H_HEAP_END = 7;
 export const H_USED_BYTES = 8;
-/** Word 9 is unused: the used block count is H_ALLOCS - H_FREES. */
+/**
+ * TLSF: the top, the free block that ends at the heap end (0: the last block is used). It stays out of
+ * the buckets and is taken from last, so that the common grow-and-release at the end of the heap costs
+ * no list work (the used block count is H_ALLOCS - H_FREES).
+ */
+export const H_TOP = 9;
 export const H_PEAK_USED = 10;
 export const H_FAILED = 11;
 export const H_ALLOCS = 12;
