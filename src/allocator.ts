@@ -4,7 +4,7 @@
  */
 import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
 import { allocateCore, fast, freeCore, reallocateCore, usableBytes } from './core.js';
-import { tlsfAllocate, tlsfFree } from './strategies/tlsf-fast.js';
+import { tlsfAllocate, tlsfFree, tlsfResize } from './strategies/tlsf-fast.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
 import { AllocatorError } from './errors.js';
 import { atomicsLock } from './locks/atomics.js';
@@ -97,6 +97,11 @@ export class PoolAllocator implements Allocator {
   private readonly L: Lock;
   private readonly alignment: number;
   private readonly T: Tracer | null;
+  /**
+   * The device default, TLSF in a release pool with no lock, no trace and the default alignment of 8:
+   * allocate, free and reallocate take the fast path of tlsf-fast.ts, one call each.
+   */
+  private readonly F: boolean;
 
   constructor(options: AllocatorOptions = {}) {
     if (options === null || typeof options !== 'object') bad(BUILD_MESSAGES && 'options must be an object');
@@ -167,6 +172,7 @@ export class PoolAllocator implements Allocator {
     this.poolSize = poolSize;
     this.alignment = Math.max(alignment, 8);
     this.T = BUILD_TRACE && options.trace ? makeTracer(options.trace) : null;
+    this.F = (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && fast(this.P) && this.T === null;
     if (!attach) this.format();
   }
 
@@ -199,11 +205,7 @@ export class PoolAllocator implements Allocator {
     if (P === null) return this.gone();
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
     if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'allocate');
-    // The device default (TLSF, release, no lock, no trace): one call. Device bundles keep only this
-    // test's variable parts.
-    if (alignment === undefined && (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && fast(P) && !(BUILD_TRACE && this.T !== null)) {
-      return tlsfAllocate(P, size);
-    }
+    if (alignment === undefined && this.F) return tlsfAllocate(P, size);
     let align = this.alignment;
     if (alignment !== undefined) {
       if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) {
@@ -256,6 +258,10 @@ export class PoolAllocator implements Allocator {
     if (P === null) return this.gone();
     if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'reallocate');
     if (ptr === 0) return this.allocate(size);
+    if (this.F) {
+      const p = tlsfResize(P, ptr, size);
+      return p >= 0 ? p : reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size, 8);
+    }
     if (BUILD_LOCK === 'none' || this.L === noLock) {
       const p = reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size, this.alignment);
       if (BUILD_TRACE && this.T !== null) this.traced('r', ptr, p, size);
@@ -277,8 +283,8 @@ export class PoolAllocator implements Allocator {
     const P = this.P;
     if (P === null) return this.gone();
     if (ptr === 0) return;
+    if (this.F) return tlsfFree(P, ptr);
     if (BUILD_LOCK === 'none' || this.L === noLock) {
-      if (fast(P) && !(BUILD_TRACE && this.T !== null)) return tlsfFree(P, ptr);
       freeCore(P, validatePointer(P, ptr, 'free'));
       if (BUILD_TRACE && this.T !== null) this.traced('f', ptr, 0, 0);
       return;

@@ -224,6 +224,16 @@ export function freeCore(P: Pool, b: number): void {
 }
 
 /**
+ * Copies `bytes` of payload between 8-aligned offsets (the ranges may overlap), by 32-bit words: XS
+ * meters a typed-array copy per element. Rounding up to a word stays inside both payloads, which are
+ * whole multiples of 8 bytes, except in debug blocks, whose canary bytes follow the request.
+ */
+function copyPayload(P: Pool, to: number, from: number, bytes: number): void {
+  if (BUILD_DEBUG !== 0 && P.debug && (bytes & 3) !== 0) P.u8.copyWithin(to, from, from + bytes);
+  else P.m.copyWithin(to >> 2, from >> 2, (from + bytes + 3) >> 2);
+}
+
+/**
  * Resizes in place when the block and its free neighbours allow (growing backwards moves the payload
  * down with copyWithin, when the new place keeps `align`), otherwise moves: allocate, copy, free.
  * Returns the new pointer, or 0 with the old block untouched.
@@ -282,14 +292,14 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
       m[(b >> 2) + 1] = h & ~USED; // the old header may survive inside the moved payload: mark it dead
       m[(pb >> 2) + 1] = (psize + old + nsize) | USED;
       m[pb >> 2] = checkWord(m, pb);
-      P.u8.copyWithin(pb + OVERHEAD, b + OVERHEAD, b + OVERHEAD + keep);
+      copyPayload(P, pb + OVERHEAD, b + OVERHEAD, keep);
       account(m, trim(P, pb, need, nextHeader(P, pb + psize + old + nsize)) - old);
       return result(P, pb, size);
     }
   }
   const p = allocateCore(P, size, align);
   if (p === 0) return 0;
-  P.u8.copyWithin(p, b + OVERHEAD, b + OVERHEAD + Math.min(keep, size));
+  copyPayload(P, p, b + OVERHEAD, Math.min(keep, size));
   m[H_ALLOCS]--;
   freeCore(P, b);
   m[H_FREES]--;

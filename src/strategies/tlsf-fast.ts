@@ -20,7 +20,7 @@ import {
   OVERHEAD, PREV_FREE, USED, type Pool,
 } from '../pool.js';
 import { preempt } from '../preempt.js';
-import { FALLBACK_SCAN, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketInsert, bucketRemove, checkLinks, relink } from './tlsf.js';
+import { FALLBACK_SCAN, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketInsert, bucketRemove, bucketReplace, checkLinks, relink } from './tlsf.js';
 
 /** allocate(size) with the default alignment: a pointer, or 0 (counted as failed). `size` is a checked integer. */
 export function tlsfAllocate(P: Pool, size: number): number {
@@ -212,4 +212,59 @@ export function tlsfFree(P: Pool, ptr: number): void {
   m[((f + size) >> 2) + 1] |= PREV_FREE;
   m[H_FREES]++;
   m[H_USED_BYTES] -= own;
+}
+
+/**
+ * reallocate(ptr, size) in place, when the block, with its free next block, is large enough: it
+ * shrinks (the tail is freed, merged with a free next block) or grows forward. -1 when it would have
+ * to grow backwards or move (the generic path, reallocateCore). `size` is a checked integer.
+ */
+export function tlsfResize(P: Pool, ptr: number, size: number): number {
+  const m = P.m;
+  const end = P.end;
+  // The checks of tlsfFree(), in the same order.
+  if (typeof ptr !== 'number') refusePointer(P, ptr, 'reallocate');
+  const b = ptr - OVERHEAD;
+  if (b < P.start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) refusePointer(P, ptr, 'reallocate');
+  const k = m[H_SALT];
+  const w = b >> 2;
+  const h = m[w + 1];
+  const own = h & ~FLAG_MASK;
+  if ((h & USED) === 0 || m[w] !== (Math.imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) refusePointer(P, ptr, 'reallocate');
+  if (size > end - P.start) {
+    m[H_FAILED]++;
+    return 0;
+  }
+  const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
+  if (need === own) return ptr;
+  const n = b + own;
+  const nh = m[(n >> 2) + 1];
+  if (nh & USED ? m[n >> 2] !== (Math.imul(n ^ k, CHECK_MIX) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > end - n || m[((n + nh) >> 2) - 1] !== nh) {
+    corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
+  }
+  const nsize = nh & USED ? 0 : nh;
+  const rest = own + nsize - need;
+  if (rest < 0) return -1;
+  preempt();
+  if (rest < MIN_BLOCK) {
+    // Less than a block is left: a shrinking block keeps it, a growing one takes the whole next block.
+    if (need < own) return ptr;
+    if (n + nsize === end) m[H_TOP] = 0;
+    else bucketRemove(m, k, n, nsize);
+    m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
+    m[w + 1] = (own + nsize) | (h & FLAG_MASK);
+  } else {
+    // [ b: need ][ t: rest ], t free: the next block moved to t, or a new free block before a used one.
+    const t = b + need;
+    if (nsize === 0) m[(n >> 2) + 1] = nh | PREV_FREE;
+    if (t + rest === end) m[H_TOP] = t;
+    else if (nsize === 0) bucketInsert(m, k, t, rest);
+    else bucketReplace(m, k, n, nsize, t, rest);
+    m[(t >> 2) + 1] = rest;
+    m[((t + rest) >> 2) - 1] = rest;
+    m[w + 1] = need | (h & FLAG_MASK);
+  }
+  const used = (m[H_USED_BYTES] += (m[w + 1] & ~FLAG_MASK) - own);
+  if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
+  return ptr;
 }

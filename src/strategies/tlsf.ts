@@ -131,6 +131,17 @@ export function relink(m: Int32Array, k: number, old: number, b: number, head: n
   else m[head] = b;
 }
 
+/** Free block `b` of `size` bytes takes the place of free block `old` (neither is the top). */
+export function bucketReplace(m: Int32Array, k: number, old: number, oldSize: number, b: number, size: number): void {
+  const bucket = bucketOf(size);
+  if (bucket !== bucketOf(oldSize)) {
+    bucketRemove(m, k, old, oldSize);
+    bucketInsert(m, k, b, size);
+  } else if (old !== b) {
+    relink(m, k, old, b, bucket);
+  }
+}
+
 function insert(P: Pool, b: number, size: number): void {
   if (b + size === P.end) P.m[H_TOP] = b;
   else bucketInsert(P.m, P.m[H_SALT], b, size);
@@ -147,14 +158,8 @@ function replace(P: Pool, old: number, oldSize: number, b: number, size: number)
     // A split of the top, or a merge that reaches the heap end: `b` is the top.
     if (old + oldSize !== P.end) bucketRemove(m, m[H_SALT], old, oldSize);
     m[H_TOP] = b;
-    return;
-  }
-  const bucket = bucketOf(size);
-  if (bucket !== bucketOf(oldSize)) {
-    bucketRemove(m, m[H_SALT], old, oldSize);
-    bucketInsert(m, m[H_SALT], b, size);
-  } else if (old !== b) {
-    relink(m, m[H_SALT], old, b, bucket);
+  } else {
+    bucketReplace(m, m[H_SALT], old, oldSize, b, size);
   }
 }
 
