@@ -15,6 +15,7 @@ import { bestFit } from '../src/strategies/best-fit.js';
 import { firstFit } from '../src/strategies/first-fit.js';
 import { nextFit } from '../src/strategies/next-fit.js';
 import { tlsf } from '../src/strategies/tlsf.js';
+import { attachFastPath } from '../src/strategies/tlsf-fast.js';
 import { worstFit } from '../src/strategies/worst-fit.js';
 import type { StrategyName } from '../src/types.js';
 
@@ -62,6 +63,7 @@ export function probeSpanWords(buffer: ArrayBufferLike, strategy: StrategyName, 
   const u8 = new Uint8Array(copy.buffer);
   const used = [...walkBlocks(poolView(copy, u8, s, debug))].filter((b) => b.used);
   const P: Pool = poolView(m, u8, s, debug);
+  attachFastPath(P, u8.length);
   const worst: SpanWords = { allocate: 0, free: 0 };
   for (let i = 0; i < FREES && i < used.length; i++) {
     counter.touched = 0;

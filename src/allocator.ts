@@ -3,10 +3,10 @@
  * touched), takes the lock, calls the core, releases the lock: the umm_malloc shape.
  */
 import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
-import { allocateCore, fast, freeCore, reallocateCore, usableBytes } from './core.js';
-import { tlsfAllocate, tlsfFree, tlsfResize } from './strategies/tlsf-fast.js';
+import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
+import { attachFastPath } from './strategies/tlsf-fast.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
-import { AllocatorError } from './errors.js';
+import { AllocatorError, MAX_ALIGNMENT, checkAlignment, checkSize, isPowerOfTwo } from './errors.js';
 import { atomicsLock } from './locks/atomics.js';
 import { interruptLock, softwareMask } from './locks/interrupt.js';
 import type { Lock } from './locks/lock.js';
@@ -24,7 +24,6 @@ import { tlsf } from './strategies/tlsf.js';
 import { worstFit } from './strategies/worst-fit.js';
 import type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, LockName, StrategyName } from './types.js';
 
-const MAX_ALIGNMENT = 1 << 24;
 const LOCKS: readonly LockName[] = ['none', 'interrupt', 'atomics'];
 /**
  * Every option createAllocator() knows, with the type it takes ('' where the constructor checks the
@@ -58,18 +57,6 @@ function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
   return bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(name)})`);
 }
 
-function isPowerOfTwo(n: unknown): n is number {
-  return typeof n === 'number' && Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
-}
-
-function checkSize(size: unknown, limit: number, what: string): number {
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
-    throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${what}: size must be a non-negative integer (got ${typeof size === 'number' ? size : typeof size})`);
-  }
-  if (size > limit) throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${what}: ${size} bytes is larger than the ${limit}-byte pool`);
-  return size;
-}
-
 /** Refuses unknown option keys (a typo such as `stratgy` would otherwise be ignored) and wrong types. */
 function checkOptionTypes(options: object): void {
   for (const key of Object.keys(options)) {
@@ -99,7 +86,8 @@ export class PoolAllocator implements Allocator {
   private readonly T: Tracer | null;
   /**
    * The device default, TLSF in a release pool with no lock, no trace and the default alignment of 8:
-   * allocate, free and reallocate take the fast path of tlsf-fast.ts, one call each.
+   * allocate, free and reallocate are the closures of tlsf-fast.ts, own properties that shadow the
+   * methods below (one call each, no lock, no layers).
    */
   private readonly F: boolean;
 
@@ -165,14 +153,21 @@ export class PoolAllocator implements Allocator {
     }
     this.L = lockFor(lock, m, options);
     const start = headerBytes(s, poolSize);
-    this.P = { m, u8: new Uint8Array(m.buffer, 0, poolSize), s, debug: BUILD_DEBUG !== 0 && debug, start, end: heapEnd(poolSize) };
+    const P: Pool = { m, u8: new Uint8Array(m.buffer, 0, poolSize), s, debug: BUILD_DEBUG !== 0 && debug, start, end: heapEnd(poolSize), fast: null };
+    this.P = P;
     this.buffer = m.buffer;
     this.strategy = strategy;
     this.lock = lock;
     this.poolSize = poolSize;
     this.alignment = Math.max(alignment, 8);
     this.T = BUILD_TRACE && options.trace ? makeTracer(options.trace) : null;
-    this.F = (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && fast(this.P) && this.T === null;
+    const f = attachFastPath(P, poolSize);
+    this.F = f !== null && (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && this.T === null;
+    if (this.F) {
+      this.allocate = f!.allocate;
+      this.free = f!.free;
+      this.reallocate = f!.reallocate;
+    }
     if (!attach) this.format();
   }
 
@@ -205,13 +200,9 @@ export class PoolAllocator implements Allocator {
     if (P === null) return this.gone();
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
     if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'allocate');
-    if (alignment === undefined && this.F) return tlsfAllocate(P, size);
     let align = this.alignment;
     if (alignment !== undefined) {
-      if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) {
-        throw new AllocatorError('INVALID_ALIGNMENT', BUILD_MESSAGES && `allocate: alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
-      }
-      if (alignment > align) align = alignment;
+      if (checkAlignment(alignment, 'allocate') > align) align = alignment;
     }
     // No lock: no enter/leave calls and no try/finally (XS meters both); device bundles built with
     // lock 'none' keep only this branch.
@@ -258,10 +249,6 @@ export class PoolAllocator implements Allocator {
     if (P === null) return this.gone();
     if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'reallocate');
     if (ptr === 0) return this.allocate(size);
-    if (this.F) {
-      const p = tlsfResize(P, ptr, size);
-      return p >= 0 ? p : reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size, 8);
-    }
     if (BUILD_LOCK === 'none' || this.L === noLock) {
       const p = reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size, this.alignment);
       if (BUILD_TRACE && this.T !== null) this.traced('r', ptr, p, size);
@@ -283,7 +270,6 @@ export class PoolAllocator implements Allocator {
     const P = this.P;
     if (P === null) return this.gone();
     if (ptr === 0) return;
-    if (this.F) return tlsfFree(P, ptr);
     if (BUILD_LOCK === 'none' || this.L === noLock) {
       freeCore(P, validatePointer(P, ptr, 'free'));
       if (BUILD_TRACE && this.T !== null) this.traced('f', ptr, 0, 0);
@@ -353,5 +339,11 @@ export class PoolAllocator implements Allocator {
   destroy(): void {
     this.pool();
     this.P = null;
+    if (this.F) {
+      // The methods again, which say DESTROYED.
+      this.allocate = PoolAllocator.prototype.allocate;
+      this.free = PoolAllocator.prototype.free;
+      this.reallocate = PoolAllocator.prototype.reallocate;
+    }
   }
 }

@@ -4,7 +4,7 @@
  * and no locking here: allocator.ts validates and wraps each call in the lock. Every word read from
  * the pool is checked before it is acted on (guard.ts): the block a call takes or frees and its
  * neighbours before the call's first write, the links inside the free structure as it unlinks them.
- * Damage is reported (HEAP_CORRUPTED), never acted on. TLSF pools take the fast path of tlsf.ts,
+ * Damage is reported (HEAP_CORRUPTED), never acted on. Release TLSF pools take the fast path of tlsf-fast.ts,
  * which makes the same checks inline.
  *
  * Freeing merges with both neighbours at once (boundary tags):
@@ -17,8 +17,6 @@
  * Sizes here are block sizes (header included); `need` is a request converted by blockNeed().
  */
 import { BUILD_DEBUG, BUILD_MESSAGES, BUILD_STRATEGY } from './build.js';
-import { tlsf } from './strategies/tlsf.js';
-import { tlsfAllocate, tlsfFree } from './strategies/tlsf-fast.js';
 import { corrupted, freeSizeAt, nextHeader, prevFree } from './guard.js';
 import { poison, poisonProblem, seal } from './poison.js';
 import { preempt } from './preempt.js';
@@ -157,12 +155,12 @@ function account(m: Int32Array, bytes: number): void {
 }
 
 /**
- * TLSF pools take the fast path of tlsf.ts for allocate and free; debug pools, whose poison and
- * canaries live here, and the list strategies take the generic one. A device bundle knows which at
- * build time, so the test folds away.
+ * Release TLSF pools have a fast path (tlsf-fast.ts, attached to the pool as P.fast) for allocate and
+ * free; debug pools, whose poison and canaries live here, and the list strategies take the generic
+ * one. A device bundle knows which at build time, so the test folds away.
  */
-export function fast(P: Pool): boolean {
-  return (BUILD_STRATEGY === 'tlsf' || (BUILD_STRATEGY === '' && P.s === tlsf)) && !(BUILD_DEBUG !== 0 && P.debug);
+function fast(P: Pool): boolean {
+  return BUILD_STRATEGY === 'tlsf' ? BUILD_DEBUG === 0 || P.fast !== null : BUILD_STRATEGY === '' && P.fast !== null;
 }
 
 /** The last check before a pointer leaves the allocator: inside the heap, aligned, a used block. */
@@ -174,7 +172,7 @@ function result(P: Pool, b: number, size: number): number {
 
 /** Returns a pointer (payload offset) to at least `size` bytes aligned to `align` (a power of two >= 8), or 0. */
 export function allocateCore(P: Pool, size: number, align: number): number {
-  if (align <= 8 && fast(P)) return tlsfAllocate(P, size);
+  if (align <= 8 && fast(P)) return P.fast!.allocate(size);
   const m = P.m;
   let b = 0;
   // Larger than the heap: fails here, before blockNeed's 32-bit arithmetic could wrap.
@@ -215,7 +213,7 @@ export function allocateCore(P: Pool, size: number, align: number): number {
 }
 
 export function freeCore(P: Pool, b: number): void {
-  if (fast(P)) return tlsfFree(P, b + OVERHEAD);
+  if (fast(P)) return P.fast!.free(b + OVERHEAD);
   const m = P.m;
   const size = blockSizeOf(m, b);
   release(P, b);

@@ -1,3 +1,5 @@
+import { BUILD_MESSAGES } from './build.js';
+
 /** Every way a call can be refused. Out-of-memory is not here: allocate returns 0 for that. */
 export type AllocatorErrorCode =
   | 'INVALID_OPTIONS'
@@ -22,4 +24,27 @@ export class AllocatorError extends Error {
     this.code = code;
     this.offset = offset;
   }
+}
+
+/** `size` if it is a non-negative integer no larger than `limit`, else INVALID_SIZE saying why. */
+export function checkSize(size: unknown, limit: number, what: string): number {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
+    throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${what}: size must be a non-negative integer (got ${typeof size === 'number' ? size : typeof size})`);
+  }
+  if (size > limit) throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${what}: ${size} bytes is larger than the ${limit}-byte pool`);
+  return size;
+}
+
+export const MAX_ALIGNMENT = 1 << 24;
+
+export function isPowerOfTwo(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+}
+
+/** An allocate() alignment argument: a power of two up to MAX_ALIGNMENT, else INVALID_ALIGNMENT. */
+export function checkAlignment(alignment: unknown, what: string): number {
+  if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) {
+    throw new AllocatorError('INVALID_ALIGNMENT', BUILD_MESSAGES && `${what}: alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
+  }
+  return alignment;
 }

@@ -31,6 +31,7 @@
  * size and footer is checked before it is acted on (guard.ts). The heap bounds the code relies on are
  * kept in the Pool object, not read back from the header.
  */
+import type { FastPath } from './strategies/tlsf-fast.js';
 import type { StrategyName } from './types.js';
 
 export const MAGIC = 0x4d43414c; // 'MCAL'
@@ -123,6 +124,8 @@ export interface Pool {
   /** The first block (H_HEAP_START) and the end sentinel (H_HEAP_END). */
   readonly start: number;
   readonly end: number;
+  /** Release TLSF pools: allocate, free and reallocate of tlsf-fast.ts, set once by the allocator. */
+  fast: FastPath | null;
 }
 
 /** A block's size in bytes, header included (its size word without the flag bits). */
@@ -177,5 +180,5 @@ export function formatPool(P: Pool, poolSize: number, alignLog2: number, salt: n
 
 /** A Pool over a formatted pool's words, with the bounds its header states (for tools that probe a copy). */
 export function poolView(m: Int32Array, u8: Uint8Array, s: FreeStructure, debug: boolean): Pool {
-  return { m, u8, s, debug, start: m[H_HEAP_START], end: m[H_HEAP_END] };
+  return { m, u8, s, debug, start: m[H_HEAP_START], end: m[H_HEAP_END], fast: null };
 }

@@ -9,6 +9,7 @@ import { poolView, type FreeStructure, type Pool } from '../src/pool.js';
 import { createAllocator, type StrategyName } from '../src/index.js';
 import { firstFit } from '../src/strategies/first-fit.js';
 import { tlsf } from '../src/strategies/tlsf.js';
+import { attachFastPath } from '../src/strategies/tlsf-fast.js';
 import { countingView } from '../sim/span-probe.js';
 
 const SIZES = [8, 24, 100, 300, 700, 1500, 6000];
@@ -22,6 +23,7 @@ function maxWordsPerPair(strategy: StrategyName, s: FreeStructure, holes: number
   if (heap.stats().freeBlocks !== holes + 1) throw new Error('setup: wrong number of free blocks');
   const counter = countingView(new Int32Array(heap.buffer));
   const P: Pool = poolView(counter.view, new Uint8Array(heap.buffer), s, false);
+  attachFastPath(P, heap.poolSize); // the path TLSF pools take (null for a list strategy)
   let worst = 0;
   for (const size of SIZES) {
     counter.touched = 0;

@@ -131,15 +131,52 @@ export function relink(m: Int32Array, k: number, old: number, b: number, head: n
   else m[head] = b;
 }
 
+/**
+ * bucketRemove(old) then bucketInsert(b), in one call: free block `b` of `size` bytes replaces free
+ * block `old` (the same block grown, or a neighbour), in another bucket.
+ */
+export function bucketMove(m: Int32Array, k: number, old: number, oldSize: number, b: number, size: number): void {
+  let fl = 0;
+  let sl = oldSize >>> 3;
+  if (oldSize >= SMALL) {
+    const t = 31 - Math.clz32(oldSize);
+    fl = t - SMALL_LOG2 + 1;
+    sl = (oldSize >>> (t - SL_LOG2)) ^ SL_COUNT;
+  }
+  let row = H_ROOTS + fl * ROW;
+  const w = old >> 2;
+  const next = m[w] ^ k;
+  const prev = m[w + 2] ^ k;
+  if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== old) || (prev !== 0 ? (m[prev >> 2] ^ k) !== old : m[row + 1 + sl] !== old)) checkLinks(m, k, old, next, prev, row + 1 + sl);
+  if (next !== 0) m[(next >> 2) + 2] = prev ^ k;
+  if (prev !== 0) m[prev >> 2] = next ^ k;
+  else if ((m[row + 1 + sl] = next) === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
+  fl = 0;
+  sl = size >>> 3;
+  if (size >= SMALL) {
+    const t = 31 - Math.clz32(size);
+    fl = t - SMALL_LOG2 + 1;
+    sl = (size >>> (t - SL_LOG2)) ^ SL_COUNT;
+  }
+  row = H_ROOTS + fl * ROW;
+  const head = m[row + 1 + sl];
+  if (head !== 0) {
+    if (m[(head >> 2) + 2] !== k) corrupted(head, BUILD_MESSAGES && `TLSF bucket head ${head} is not a free block`);
+    m[(head >> 2) + 2] = b ^ k;
+  } else {
+    m[row] |= 1 << sl;
+    m[H_FL_BITMAP] |= 1 << fl;
+  }
+  m[b >> 2] = head ^ k;
+  m[(b >> 2) + 2] = k;
+  m[row + 1 + sl] = b;
+}
+
 /** Free block `b` of `size` bytes takes the place of free block `old` (neither is the top). */
 export function bucketReplace(m: Int32Array, k: number, old: number, oldSize: number, b: number, size: number): void {
   const bucket = bucketOf(size);
-  if (bucket !== bucketOf(oldSize)) {
-    bucketRemove(m, k, old, oldSize);
-    bucketInsert(m, k, b, size);
-  } else if (old !== b) {
-    relink(m, k, old, b, bucket);
-  }
+  if (bucket !== bucketOf(oldSize)) bucketMove(m, k, old, oldSize, b, size);
+  else if (old !== b) relink(m, k, old, b, bucket);
 }
 
 function insert(P: Pool, b: number, size: number): void {
