@@ -22,6 +22,7 @@ import typescript from '@rollup/plugin-typescript';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import { buildConstants, loadTargets } from './build/targets.mjs';
+import { TERSER_OPTIONS } from './build/terser.mjs';
 
 const INPUT = 'src/index.ts';
 const SIM_INPUT = 'src/simulator.ts';
@@ -186,12 +187,7 @@ const deviceBundles = targets.map((target) => {
       // After TypeScript, so that `declare const __MCALLOC_STRATEGY__` in src/build.ts is already gone.
       replace({ preventAssignment: true, values: buildConstants(target) }),
       checkReplaced(target),
-      terser({
-        ecma: 2018,
-        module: true,
-        compress: { passes: 3, ecma: 2018 },
-        format: { comments: false, ecma: 2018 },
-      }),
+      terser(structuredClone(TERSER_OPTIONS)),
       recordSize(target),
     ],
     onwarn,

@@ -10,6 +10,7 @@ import terser from '@rollup/plugin-terser';
 import { rollup, type Plugin } from 'rollup';
 import ts from 'typescript';
 import { buildConstants, loadTargets } from '../build/targets.mjs';
+import { TERSER_OPTIONS } from '../build/terser.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = '\0src-bundle-entry';
@@ -47,7 +48,7 @@ export async function bundleSources(SRC: string, targetName: string, exports: re
   const build = await rollup({ input: ENTRY, plugins: [sources(SRC, exports), replacePlugin({ preventAssignment: true, values: buildConstants(target) })] });
   const { output } = await build.generate({
     format: 'es',
-    plugins: [terserPlugin({ ecma: 2018, module: true, compress: { passes: 3, ecma: 2018 }, format: { comments: false, ecma: 2018 } })],
+    plugins: [terserPlugin(structuredClone(TERSER_OPTIONS))],
   });
   await build.close();
   return output[0].code;

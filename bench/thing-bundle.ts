@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
+import { TERSER_OPTIONS } from '../build/terser.mjs';
 import { rollup, type Plugin } from 'rollup';
 import ts from 'typescript';
 
@@ -78,7 +79,7 @@ export async function bundleThing(): Promise<ThingBundle> {
   });
   const { output } = await build.generate({
     format: 'es',
-    plugins: [terserPlugin({ ecma: 2018, module: true, compress: { passes: 3, ecma: 2018 }, format: { comments: false, ecma: 2018 } })],
+    plugins: [terserPlugin(structuredClone(TERSER_OPTIONS))],
   });
   await build.close();
   const source = output[0].code;

@@ -47,39 +47,9 @@ function fastPath(P: Pool, poolSize: number): FastPath {
   const m = P.m;
   const start = P.start;
   const end = P.end;
-
-  /** No bucket has a better fit: the request comes from the top, or fails. */
-  function fromTop(k: number, need: number): number {
-    const b = m[H_TOP];
-    const size = m[(b >> 2) + 1];
-    if (b === 0 || size < need) {
-      m[H_FAILED]++;
-      return 0;
-    }
-    // The top must be a sound free block that ends at the heap end.
-    if (!(b >= start && (b & 7) === 0 && (size & 7) === 0 && b + size === end && m[(end >> 2) - 1] === size)) {
-      corrupted(b, BUILD_MESSAGES && `the TLSF top is not a free block that ends the heap (size word ${size})`);
-    }
-    preempt();
-    const rest = size - need;
-    let got = size;
-    if (rest >= MIN_BLOCK) {
-      const r = b + need;
-      m[H_TOP] = r;
-      m[(r >> 2) + 1] = rest;
-      m[(end >> 2) - 1] = rest;
-      got = need;
-    } else {
-      m[H_TOP] = 0;
-      m[(end >> 2) + 1] = USED;
-    }
-    m[(b >> 2) + 1] = got | USED;
-    m[b >> 2] = Math.imul(b ^ k, CHECK_MIX) | 1; // checkWord(m, b)
-    m[H_ALLOCS]++;
-    const used = (m[H_USED_BYTES] += got);
-    if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
-    return b + OVERHEAD;
-  }
+  // Math's functions as closure constants: one read instead of a global and a property lookup.
+  const clz32 = Math.clz32;
+  const imul = Math.imul;
 
   function allocate(size: number, alignment?: number): number {
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
@@ -96,12 +66,13 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     let fl = 0;
     let sl = need >>> 3;
     if (need >= SMALL) {
-      const t = 31 - Math.clz32(need);
+      const t = 31 - clz32(need);
       fl = t - SMALL_LOG2 + 1;
       sl = (need >>> (t - SL_LOG2)) ^ SL_COUNT;
     }
     let row = H_ROOTS + fl * ROW;
     let b = m[row + 1 + sl];
+    let got = 0;
     // Own bucket first (closer fits), at most FALLBACK_SCAN blocks; what is found is checked below.
     if (b !== 0 && m[(b >> 2) + 1] < need) {
       for (let i = 1; ; i++) {
@@ -114,83 +85,110 @@ function fastPath(P: Pool, poolSize: number): FastPath {
         }
       }
     }
-    if (b === 0) {
-      // From the next class up, every block fits.
-      let slMap = m[row] & (-2 << sl);
-      if (slMap === 0) {
-        const flMap = m[H_FL_BITMAP] & (-2 << fl);
-        if (flMap === 0) return fromTop(k, need);
-        fl = 31 - Math.clz32(flMap & -flMap);
-        row = H_ROOTS + fl * ROW;
-        slMap = m[row];
-        if (slMap === 0) corrupted(0, BUILD_MESSAGES && `TLSF first-level bitmap names class ${fl}, which is empty`);
+    bucket: {
+      if (b === 0) {
+        // From the next class up, every block fits; else the top (b stays 0).
+        let slMap = m[row] & (-2 << sl);
+        if (slMap === 0) {
+          const flMap = m[H_FL_BITMAP] & (-2 << fl);
+          if (flMap === 0) break bucket;
+          fl = 31 - clz32(flMap & -flMap);
+          row = H_ROOTS + fl * ROW;
+          slMap = m[row];
+          if (slMap === 0) corrupted(0, BUILD_MESSAGES && `TLSF first-level bitmap names class ${fl}, which is empty`);
+        }
+        sl = 31 - clz32(slMap & -slMap);
+        // The top is the better fit when it lies in a lower class (with no top, this reads the version word).
+        const ts = m[(m[H_TOP] >> 2) + 1];
+        if (ts >= need && ts < (fl === 0 ? sl << 3 : (SL_COUNT + sl) << (fl + SMALL_LOG2 - SL_LOG2 - 1))) break bucket;
+        b = m[row + 1 + sl];
+        if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
       }
-      sl = 31 - Math.clz32(slMap & -slMap);
-      b = m[row + 1 + sl];
-      if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
-      // The top is the better fit when it lies in a lower class (with no top, this reads the version word).
-      const ts = m[(m[H_TOP] >> 2) + 1];
-      if (ts >= need && ts < (fl === 0 ? sl << 3 : (SL_COUNT + sl) << (fl + SMALL_LOG2 - SL_LOG2 - 1))) return fromTop(k, need);
-    }
-    preempt();
-    const w = b >> 2;
-    const bsize = m[w + 1];
-    // freeSizeAt(), inline: written as what must hold, so that undefined fails every test.
-    if (!(b >= start && (b & 7) === 0 && (bsize & 7) === 0 && bsize >= need && bsize <= end - b && m[((b + bsize) >> 2) - 1] === bsize)) {
-      corrupted(b, BUILD_MESSAGES && `the free structure offers a bad block (size word ${bsize}) for ${need} bytes`);
-    }
-    const head = row + 1 + sl;
-    const next = m[w] ^ k;
-    const prev = m[w + 2] ^ k;
-    // Safe unlinking (checkLinks), inline.
-    if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) || (prev !== 0 ? (m[prev >> 2] ^ k) !== b : m[head] !== b)) checkLinks(m, k, b, next, prev, head);
-    const rest = bsize - need;
-    const r = b + need;
-    // The rest keeps b's place in the list when it is no smaller than the bucket's lowest size (fl 0:
-    // one size per bucket, so never).
-    if (fl !== 0 && rest >= (SL_COUNT + sl) << (fl + SMALL_LOG2 - SL_LOG2 - 1)) {
-      m[r >> 2] = next ^ k;
-      m[(r >> 2) + 2] = prev ^ k;
-      if (next !== 0) m[(next >> 2) + 2] = r ^ k;
-      if (prev !== 0) m[prev >> 2] = r ^ k;
-      else m[head] = r;
-    } else {
-      if (next !== 0) m[(next >> 2) + 2] = prev ^ k;
-      if (prev !== 0) m[prev >> 2] = next ^ k;
-      else if ((m[head] = next) === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
+      preempt();
+      const w = b >> 2;
+      const bsize = m[w + 1];
+      // freeSizeAt(), inline: written as what must hold, so that undefined fails every test.
+      if (!(b >= start && ((b | bsize) & 7) === 0 && bsize >= need && bsize <= end - b && m[((b + bsize) >> 2) - 1] === bsize)) {
+        corrupted(b, BUILD_MESSAGES && `the free structure offers a bad block (size word ${bsize}) for ${need} bytes`);
+      }
+      const head = row + 1 + sl;
+      const next = m[w] ^ k;
+      const prev = m[w + 2] ^ k;
+      // Safe unlinking (checkLinks), inline.
+      if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) || (prev !== 0 ? (m[prev >> 2] ^ k) !== b : m[head] !== b)) checkLinks(m, k, b, next, prev, head);
+      const rest = bsize - need;
+      const r = b + need;
+      // The rest keeps b's place in the list when it is no smaller than the bucket's lowest size (fl 0:
+      // one size per bucket, so never).
+      if (fl !== 0 && rest >= (SL_COUNT + sl) << (fl + SMALL_LOG2 - SL_LOG2 - 1)) {
+        m[r >> 2] = next ^ k;
+        m[(r >> 2) + 2] = prev ^ k;
+        if (next !== 0) m[(next >> 2) + 2] = r ^ k;
+        if (prev !== 0) m[prev >> 2] = r ^ k;
+        else m[head] = r;
+      } else {
+        if (next !== 0) m[(next >> 2) + 2] = prev ^ k;
+        if (prev !== 0) m[prev >> 2] = next ^ k;
+        else if ((m[head] = next) === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
+        if (rest >= MIN_BLOCK) {
+          // bucketInsert(m, k, r, rest), inline: the rest goes to a lower bucket.
+          fl = 0;
+          sl = rest >>> 3;
+          if (rest >= SMALL) {
+            const t = 31 - clz32(rest);
+            fl = t - SMALL_LOG2 + 1;
+            sl = (rest >>> (t - SL_LOG2)) ^ SL_COUNT;
+          }
+          row = H_ROOTS + fl * ROW;
+          const first = m[row + 1 + sl];
+          if (first !== 0) {
+            if (m[(first >> 2) + 2] !== k) corrupted(first, BUILD_MESSAGES && `TLSF bucket head ${first} is not a free block`);
+            m[(first >> 2) + 2] = r ^ k;
+          } else {
+            m[row] |= 1 << sl;
+            m[H_FL_BITMAP] |= 1 << fl;
+          }
+          m[r >> 2] = first ^ k;
+          m[(r >> 2) + 2] = k;
+          m[row + 1 + sl] = r;
+        }
+      }
+      got = bsize;
       if (rest >= MIN_BLOCK) {
-        // bucketInsert(m, k, r, rest), inline: the rest goes to a lower bucket.
-        fl = 0;
-        sl = rest >>> 3;
-        if (rest >= SMALL) {
-          const t = 31 - Math.clz32(rest);
-          fl = t - SMALL_LOG2 + 1;
-          sl = (rest >>> (t - SL_LOG2)) ^ SL_COUNT;
-        }
-        row = H_ROOTS + fl * ROW;
-        const first = m[row + 1 + sl];
-        if (first !== 0) {
-          if (m[(first >> 2) + 2] !== k) corrupted(first, BUILD_MESSAGES && `TLSF bucket head ${first} is not a free block`);
-          m[(first >> 2) + 2] = r ^ k;
-        } else {
-          m[row] |= 1 << sl;
-          m[H_FL_BITMAP] |= 1 << fl;
-        }
-        m[r >> 2] = first ^ k;
-        m[(r >> 2) + 2] = k;
-        m[row + 1 + sl] = r;
+        m[(r >> 2) + 1] = rest;
+        m[((r + rest) >> 2) - 1] = rest;
+        got = need;
+      } else {
+        m[((b + bsize) >> 2) + 1] &= ~PREV_FREE;
       }
     }
-    let got = bsize;
-    if (rest >= MIN_BLOCK) {
-      m[(r >> 2) + 1] = rest;
-      m[((r + rest) >> 2) - 1] = rest;
-      got = need;
-    } else {
-      m[((b + bsize) >> 2) + 1] &= ~PREV_FREE;
+    if (b === 0) {
+      // No bucket has a better fit: the top, or nothing. It must be a sound free block that ends the heap.
+      b = m[H_TOP];
+      const tsize = m[(b >> 2) + 1];
+      if (b === 0 || tsize < need) {
+        m[H_FAILED]++;
+        return 0;
+      }
+      if (!(b >= start && ((b | tsize) & 7) === 0 && b + tsize === end && m[(end >> 2) - 1] === tsize)) {
+        corrupted(b, BUILD_MESSAGES && `the TLSF top is not a free block that ends the heap (size word ${tsize})`);
+      }
+      preempt();
+      const rest = tsize - need;
+      got = tsize;
+      if (rest >= MIN_BLOCK) {
+        const r = b + need;
+        m[H_TOP] = r;
+        m[(r >> 2) + 1] = rest;
+        m[(end >> 2) - 1] = rest;
+        got = need;
+      } else {
+        m[H_TOP] = 0;
+        m[(end >> 2) + 1] = USED;
+      }
     }
-    m[w + 1] = got | USED;
-    m[w] = Math.imul(b ^ k, CHECK_MIX) | 1; // checkWord(m, b)
+    m[(b >> 2) + 1] = got | USED;
+    m[b >> 2] = imul(b ^ k, CHECK_MIX) | 1; // checkWord(m, b)
     m[H_ALLOCS]++;
     const used = (m[H_USED_BYTES] += got);
     if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
@@ -208,11 +206,11 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
-    if ((h & USED) === 0 || m[w] !== (Math.imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) refusePointer(P, ptr, 'free');
+    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) refusePointer(P, ptr, 'free');
     const n = b + own;
     const nh = m[(n >> 2) + 1];
     // nextHeader() and prevFree() of guard.ts, inline: every check before the first write.
-    if (nh & USED ? m[n >> 2] !== (Math.imul(n ^ k, CHECK_MIX) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > end - n || m[((n + nh) >> 2) - 1] !== nh) {
+    if (nh & USED ? m[n >> 2] !== (imul(n ^ k, CHECK_MIX) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > end - n || m[((n + nh) >> 2) - 1] !== nh) {
       corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
     }
     let f = b;
@@ -235,11 +233,11 @@ function fastPath(P: Pool, poolSize: number): FastPath {
       // [ prev free ][ b ][ next free? ]: prev grows, and keeps its place in its list while it stays
       // below its bucket's upper bound (fl 0: one size per bucket, so never).
       if (!(nh & USED)) bucketRemove(m, k, n, nh);
-      const sh = 31 - Math.clz32(fsize) - SL_LOG2;
+      const sh = 31 - clz32(fsize) - SL_LOG2;
       if (fsize < SMALL || size >= ((fsize >>> sh) + 1) << sh) bucketMove(m, k, f, fsize, f, size);
     } else if (!(nh & USED)) {
       // [ b ][ next free ]: b takes next's place in the list if the bucket stays the same.
-      const sh = 31 - Math.clz32(nh) - SL_LOG2;
+      const sh = 31 - clz32(nh) - SL_LOG2;
       if (nh >= SMALL && size < ((nh >>> sh) + 1) << sh) relink(m, k, n, b, H_ROOTS + (sh + SL_LOG2 - SMALL_LOG2 + 1) * ROW + 1 + ((nh >>> sh) ^ SL_COUNT));
       else bucketMove(m, k, n, nh, b, size);
     } else {
@@ -273,7 +271,7 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     if (need === own) return ptr;
     const n = b + own;
     const nh = m[(n >> 2) + 1];
-    if (nh & USED ? m[n >> 2] !== (Math.imul(n ^ k, CHECK_MIX) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > end - n || m[((n + nh) >> 2) - 1] !== nh) {
+    if (nh & USED ? m[n >> 2] !== (imul(n ^ k, CHECK_MIX) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > end - n || m[((n + nh) >> 2) - 1] !== nh) {
       corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
     }
     const nsize = nh & USED ? 0 : nh;
