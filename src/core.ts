@@ -160,7 +160,7 @@ function account(m: Int32Array, bytes: number): void {
  * one. A device bundle knows which at build time, so the test folds away.
  */
 function fast(P: Pool): boolean {
-  return BUILD_STRATEGY === 'tlsf' ? BUILD_DEBUG === 0 || P.fast !== null : BUILD_STRATEGY === '' && P.fast !== null;
+  return BUILD_STRATEGY === 'tlsf' ? BUILD_DEBUG === 0 || (BUILD_DEBUG === 2 && P.fast !== null) : BUILD_STRATEGY === '' && P.fast !== null;
 }
 
 /** The last check before a pointer leaves the allocator: inside the heap, aligned, a used block. */

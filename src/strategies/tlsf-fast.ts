@@ -38,7 +38,8 @@ export interface FastPath {
  * backwards or move (with the default alignment of 8: pools with another take the generic path).
  */
 export function attachFastPath(P: Pool, poolSize: number): FastPath | null {
-  if (!((BUILD_STRATEGY === 'tlsf' || (BUILD_STRATEGY === '' && P.s === tlsf)) && !(BUILD_DEBUG !== 0 && P.debug))) return null;
+  // Debug-only bundles leave the fast path out.
+  if (BUILD_DEBUG === 1 || !(BUILD_STRATEGY === 'tlsf' || (BUILD_STRATEGY === '' && P.s === tlsf)) || (BUILD_DEBUG === 2 && P.debug)) return null;
   P.fast = fastPath(P, poolSize);
   return P.fast;
 }
