@@ -6,7 +6,7 @@ import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } 
 import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
 import { attachFastPath } from './strategies/tlsf-fast.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
-import { AllocatorError, MAX_ALIGNMENT, checkAlignment, checkSize, isPowerOfTwo } from './errors.js';
+import { AllocatorError, MAX_ALIGNMENT, checkAlignment, checkSize, destroyedError, isPowerOfTwo } from './errors.js';
 import { atomicsLock } from './locks/atomics.js';
 import { interruptLock, softwareMask } from './locks/interrupt.js';
 import type { Lock } from './locks/lock.js';
@@ -180,7 +180,7 @@ export class PoolAllocator implements Allocator {
   }
 
   private gone(): never {
-    throw new AllocatorError('DESTROYED', BUILD_MESSAGES && 'this allocator was destroyed');
+    return destroyedError();
   }
 
   private format(): void {
@@ -337,10 +337,11 @@ export class PoolAllocator implements Allocator {
   }
 
   destroy(): void {
-    this.pool();
+    const P = this.pool();
+    // The fast path's closures say DESTROYED too, should a caller hold one.
+    if (P.fast !== null) P.fast.destroy();
     this.P = null;
     if (this.F) {
-      // The methods again, which say DESTROYED.
       this.allocate = PoolAllocator.prototype.allocate;
       this.free = PoolAllocator.prototype.free;
       this.reallocate = PoolAllocator.prototype.reallocate;

@@ -48,3 +48,8 @@ export function checkAlignment(alignment: unknown, what: string): number {
   }
   return alignment;
 }
+
+/** Every call on a destroyed allocator. */
+export function destroyedError(): never {
+  throw new AllocatorError('DESTROYED', BUILD_MESSAGES && 'this allocator was destroyed');
+}

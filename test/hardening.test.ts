@@ -7,15 +7,9 @@
 import test from 'ava';
 import * as api from '../src/index.js';
 import { AllocatorError, createAllocator, initAllocator, type Allocator, type AllocatorOptions, type StrategyName } from '../src/index.js';
+import { errorCode } from './helpers/error-code.js';
 
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof AllocatorError ? e.code : `untyped ${(e as Error).name}`;
-  }
-  return 'no error';
-};
+const code = errorCode;
 
 /** Runs `ops`; each must return a pointer inside the heap over no live block, or 0, or throw an AllocatorError. */
 function survives(t: import('ava').ExecutionContext, heap: Allocator, live: Map<number, number>, sizes: number[]) {

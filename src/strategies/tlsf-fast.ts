@@ -16,7 +16,7 @@
 import { BUILD_DEBUG, BUILD_MESSAGES, BUILD_STRATEGY } from '../build.js';
 import { allocateCore, reallocateCore } from '../core.js';
 import { refusePointer, validatePointer } from '../diagnostics.js';
-import { checkAlignment, checkSize } from '../errors.js';
+import { checkAlignment, checkSize, destroyedError } from '../errors.js';
 import { corrupted } from '../guard.js';
 import {
   CHECK_MIX, FLAG_MASK, H_ALLOCS, H_FAILED, H_FL_BITMAP, H_FREES, H_PEAK_USED, H_ROOTS, H_SALT, H_TOP, H_USED_BYTES, MIN_BLOCK,
@@ -30,6 +30,8 @@ export interface FastPath {
   allocate(size: number, alignment?: number): number;
   free(ptr: number): void;
   reallocate(ptr: number, size: number): number;
+  /** From now on every call throws DESTROYED (allocator.destroy()). */
+  destroy(): void;
 }
 
 /**
@@ -46,21 +48,29 @@ export function attachFastPath(P: Pool, poolSize: number): FastPath | null {
 
 function fastPath(P: Pool, poolSize: number): FastPath {
   const m = P.m;
-  const start = P.start;
   const end = P.end;
+  // Both change once, on destroy(), so that the tests the calls make anyway send them to the refusals
+  // below: every pointer is out of range, every size too large.
+  let start = P.start;
+  let heap = end - start;
+  /** The top's footer and the end sentinel's header. */
+  const endFooter = (end >> 2) - 1;
+  const endHeader = (end >> 2) + 1;
   // Math's functions as closure constants: one read instead of a global and a property lookup.
   const clz32 = Math.clz32;
   const imul = Math.imul;
 
   function allocate(size: number, alignment?: number): number {
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > poolSize) checkSize(size, poolSize, 'allocate');
-    if (alignment !== undefined) return allocateCore(P, size, Math.max(checkAlignment(alignment, 'allocate'), 8));
-    // Larger than the heap: fails here, before the rounding below could wrap.
-    if (size > end - start) {
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > heap) {
+      // A bad argument throws; a size the heap cannot hold fails here, before the rounding below could wrap.
+      if (heap < 0) destroyedError();
+      checkSize(size, poolSize, 'allocate');
+      if (alignment !== undefined) checkAlignment(alignment, 'allocate');
       m[H_FAILED]++;
       return 0;
     }
+    if (alignment !== undefined) return allocateCore(P, size, Math.max(checkAlignment(alignment, 'allocate'), 8));
     const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
     const k = m[H_SALT];
     // The request's own class (fl, sl); `row` is its first-level row in the roots.
@@ -171,7 +181,7 @@ function fastPath(P: Pool, poolSize: number): FastPath {
         m[H_FAILED]++;
         return 0;
       }
-      if (!(b >= start && ((b | tsize) & 7) === 0 && b + tsize === end && m[(end >> 2) - 1] === tsize)) {
+      if (!(b >= start && ((b | tsize) & 7) === 0 && b + tsize === end && m[endFooter] === tsize)) {
         corrupted(b, BUILD_MESSAGES && `the TLSF top is not a free block that ends the heap (size word ${tsize})`);
       }
       preempt();
@@ -181,11 +191,11 @@ function fastPath(P: Pool, poolSize: number): FastPath {
         const r = b + need;
         m[H_TOP] = r;
         m[(r >> 2) + 1] = rest;
-        m[(end >> 2) - 1] = rest;
+        m[endFooter] = rest;
         got = need;
       } else {
         m[H_TOP] = 0;
-        m[(end >> 2) + 1] = USED;
+        m[endHeader] = USED;
       }
     }
     m[(b >> 2) + 1] = got | USED;
@@ -200,14 +210,14 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     if (ptr === 0) return;
     // validatePointer(), inline: typeof first (`-` and `>>>` throw on a Symbol or a BigInt), then
     // range, integer, alignment, USED, the check word.
-    if (typeof ptr !== 'number') refusePointer(P, ptr, 'free');
+    if (typeof ptr !== 'number') refuse(ptr, 'free');
     const b = ptr - OVERHEAD;
-    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) refusePointer(P, ptr, 'free');
+    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) refuse(ptr, 'free');
     const k = m[H_SALT];
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
-    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) refusePointer(P, ptr, 'free');
+    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) refuse(ptr, 'free');
     const n = b + own;
     const nh = m[(n >> 2) + 1];
     // nextHeader() and prevFree() of guard.ts, inline: every check before the first write.
@@ -257,14 +267,17 @@ function fastPath(P: Pool, poolSize: number): FastPath {
    * backwards or moves it.
    */
   function reallocate(ptr: number, size: number): number {
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > poolSize) checkSize(size, poolSize, 'reallocate');
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > heap) {
+      if (heap < 0) destroyedError();
+      checkSize(size, poolSize, 'reallocate');
+    }
     if (ptr === 0) return allocate(size);
     const b = validatePointer(P, ptr, 'reallocate');
     const k = m[H_SALT];
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
-    if (size > end - start) {
+    if (size > heap) {
       m[H_FAILED]++;
       return 0;
     }
@@ -302,5 +315,16 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     return ptr;
   }
 
-  return { allocate, free, reallocate };
+  /** A pointer free() refuses: validatePointer's error for it, or DESTROYED. */
+  function refuse(ptr: unknown, what: string): never {
+    if (heap < 0) destroyedError();
+    return refusePointer(P, ptr, what);
+  }
+
+  function destroy(): void {
+    start = Infinity;
+    heap = -1;
+  }
+
+  return { allocate, free, reallocate, destroy };
 }

@@ -1,0 +1,149 @@
+/**
+ * The TLSF fast path (src/strategies/tlsf-fast.ts) is a second implementation of what core.ts does
+ * through the free structure, written out for XS. These tests hold the two to the same results, and
+ * check what the fast path adds: the top kept out of the buckets, closures installed as the
+ * allocator's own methods (so they must refuse to work once it is destroyed).
+ */
+import test from 'ava';
+import { allocateCore, freeCore, reallocateCore } from '../src/core.js';
+import { createAllocator } from '../src/index.js';
+import { H_TOP, poolView, type Pool } from '../src/pool.js';
+import { tlsf } from '../src/strategies/tlsf.js';
+import { errorCode } from './helpers/error-code.js';
+
+const code = errorCode;
+
+/** A seeded generator (mulberry32), so that a failure replays. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+for (const seed of [1, 2, 3]) {
+  test(`seed ${seed}: the fast path and the generic path give the same pointers for the same calls`, (t) => {
+    const poolSize = 48 * 1024;
+    const fast = createAllocator({ poolSize });
+    // A second pool of the same size, driven through core.ts with no fast path attached.
+    const other = createAllocator({ poolSize });
+    const P: Pool = poolView(new Int32Array(other.buffer), new Uint8Array(other.buffer), tlsf, false);
+    t.is(P.fast, null);
+    const r = rng(seed);
+    const live: [number, number][] = [];
+    let ops = 0;
+    let failed = 0;
+    for (let i = 0; i < 20000; i++) {
+      const dice = r();
+      if (live.length > 0 && dice < 0.1) {
+        // Grow or shrink in place, or move (reallocate's generic path is reallocateCore).
+        const j = Math.floor(r() * live.length);
+        const size = Math.floor(Math.exp(r() * Math.log(4096)));
+        const a = fast.reallocate(live[j][0], size);
+        const b = reallocateCore(P, live[j][1] - 8, size, 8);
+        t.is(a, b, `operation ${i}: reallocate(${live[j][0]}, ${size})`);
+        if (a !== b) return;
+        if (a === 0) failed++;
+        else live[j] = [a, b];
+      } else if (live.length > 0 && (dice < 0.5 || live.length > 120)) {
+        const [a, b] = live.splice(Math.floor(r() * live.length), 1)[0];
+        fast.free(a);
+        freeCore(P, b - 8);
+      } else {
+        // Log-uniform sizes from 1 byte to 4 KiB: every class of fl 0 and the first eight of the rest.
+        const size = Math.floor(Math.exp(r() * Math.log(4096)));
+        const a = fast.allocate(size);
+        const b = allocateCore(P, size, 8);
+        t.is(a, b, `operation ${i}: allocate(${size})`);
+        if (a !== b) return;
+        if (a === 0) failed++;
+        else live.push([a, b]);
+      }
+      ops++;
+    }
+    fast.check();
+    other.check();
+    t.deepEqual([...fast.blocks()].map((b) => [b.offset, b.size, b.used]), [...other.blocks()].map((b) => [b.offset, b.size, b.used]));
+    t.deepEqual({ ...fast.stats(), fragmentation: 0 }, { ...other.stats(), fragmentation: 0 });
+    t.log(`${ops} operations, ${failed} allocations and reallocations failed on both`);
+    t.true(failed > 0 && failed < ops / 4, 'the pool was full at times, not always');
+  });
+}
+
+test('the top stays out of the buckets: what ends the heap is named by H_TOP and nowhere else', (t) => {
+  const h = createAllocator({ poolSize: 16384 });
+  const m = new Int32Array(h.buffer);
+  const a = h.allocate(100);
+  const b = h.allocate(200);
+  const last = [...h.blocks()].at(-1)!;
+  t.false(last.used);
+  t.is(m[H_TOP], last.offset);
+  h.free(b); // merges into the top
+  t.is(m[H_TOP], b - 8);
+  h.free(a); // and again: one free block, the top
+  t.is(m[H_TOP], a - 8);
+  t.is(h.stats().freeBlocks, 1);
+  // The whole heap taken: no top left, and it comes back with the free.
+  const all = h.allocate(h.stats().largestFreeBlock);
+  t.not(all, 0);
+  t.is(m[H_TOP], 0);
+  h.check();
+  h.free(all);
+  t.is(m[H_TOP], all - 8);
+  h.check();
+});
+
+test('a stray write into the top word: no block outside the heap or over a live one; check() says HEAP_CORRUPTED', (t) => {
+  for (const value of [0, 8, 100, 1 << 20, -8]) {
+    const h = createAllocator({ poolSize: 16384 });
+    const m = new Int32Array(h.buffer);
+    const live = [h.allocate(300), h.allocate(500)];
+    m[H_TOP] = value;
+    if (value !== 0) t.is(code(() => h.check()), 'HEAP_CORRUPTED', `top word ${value}`);
+    for (let i = 0; i < 20; i++) {
+      let p = 0;
+      const c = code(() => (p = h.allocate(700)));
+      t.true(c === 'no error' || c === 'HEAP_CORRUPTED', `top word ${value}: ${c}`);
+      if (c !== 'no error') break;
+      if (p === 0) continue;
+      t.true(p >= 8 && p + 700 <= h.poolSize, `top word ${value}: ${p} outside the heap`);
+      for (const q of live) t.true(p + 700 <= q - 8 || q + 500 <= p - 8, `top word ${value}: ${p} over a live block at ${q}`);
+      live.push(p);
+    }
+  }
+});
+
+test('closures taken from the allocator work like its methods, and say DESTROYED once it is destroyed', (t) => {
+  const h = createAllocator({ poolSize: 8192 });
+  const { allocate, free, reallocate } = h;
+  const p = allocate(100);
+  t.not(p, 0);
+  const q = reallocate(p, 200);
+  free(q);
+  t.is(code(() => free(q)), 'DOUBLE_FREE');
+  const r = allocate(10);
+  h.destroy();
+  t.is(code(() => allocate(10)), 'DESTROYED');
+  t.is(code(() => allocate(10, 64)), 'DESTROYED');
+  t.is(code(() => free(r)), 'DESTROYED');
+  t.is(code(() => reallocate(r, 20)), 'DESTROYED');
+  t.is(code(() => reallocate(0, 20)), 'DESTROYED');
+  t.is(code(() => h.allocate(10)), 'DESTROYED');
+  t.is(code(() => h.free(r)), 'DESTROYED');
+});
+
+test('an alignment argument on the fast path: checked first, then honoured', (t) => {
+  const h = createAllocator({ poolSize: 8192 });
+  t.is(code(() => h.allocate(100, 3)), 'INVALID_ALIGNMENT');
+  t.is(code(() => h.allocate(100000, 3)), 'INVALID_SIZE');
+  t.is(code(() => h.allocate(8000, 3)), 'INVALID_ALIGNMENT', 'a size the heap cannot hold does not hide a bad alignment');
+  t.is(h.allocate(8000, 64), 0);
+  for (const align of [8, 16, 64, 256, 1024]) {
+    const p = h.allocate(40, align);
+    t.is(p % align, 0, `alignment ${align}`);
+  }
+  h.check();
+});
