@@ -7,7 +7,8 @@
  * Not part of `npm run bench`: a diagnostic for the goals. It bundles src/ for the target exactly as the
  * device build does (same constants, ES2018, terser) but exports the inner layers too, then meters each
  * layer in XS on its own: the public methods, the lock, pointer validation, the core, and the strategy's
- * find/insert/remove. Each figure is per call, the cost of an empty loop of the same length subtracted.
+ * find/insert/remove of the generic path. Each figure is per call, the cost of an empty loop of the same
+ * length subtracted.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,26 +28,23 @@ const N = 2000;
 /** Each probe: set-up (not metered), then a loop body run N times (metered). */
 const PROBES: [string, string, string][] = [
   ['empty loop (subtracted from all)', '', ''],
-  ['public allocate + free', '', 'H.free(H.allocate(S));'],
-  ['public allocate', 'const ps = [];', 'ps.push(H.allocate(S));'],
+  ['public allocate + free (buckets)', '', 'H.free(H.allocate(S));'],
+  ['public allocate + free (the top)', 'const T = P.createAllocator({ poolSize: 1 << 16 });', 'T.free(T.allocate(S));'],
+  ['public allocate (split of a larger block)', 'const ps = [];', 'ps.push(H.allocate(S));'],
+  ['public reallocate, grow then shrink in place', 'let p = H.allocate(S);', 'p = H.reallocate(p, 2 * S); p = H.reallocate(p, S);'],
+  ['validatePointer (reallocate and the generic path)', 'const p = H.allocate(S);', 'P.validatePointer(Pool, p, "free");'],
   ['lock object enter + leave (not called with lock none)', '', 'L.leave(L.enter());'],
-  ['validatePointer', 'const p = H.allocate(S);', 'P.validatePointer(Pool, p, "free");'],
-  ['core: allocateCore + freeCore', '', 'P.freeCore(Pool, P.allocateCore(Pool, S, 8) - 8);'],
-  ['blockNeed', '', 'P.blockNeed(Pool, S);'],
-  ['TLSF fast path: tlsfTake + tlsfRelease', '', 'P.tlsfRelease(Pool, P.tlsfTake(Pool, 112));'],
-  ['TLSF fast path: tlsfTake alone (no frees)', 'const ps = [];', 'ps.push(P.tlsfTake(Pool, 112));'],
-  ['array push (subtract from the rows above)', 'const ps = [];', 'ps.push(S);'],
+  ['generic path: strategy find', 'const need = P.blockNeed(Pool, S);', 'Pool.s.find(Pool, need);'],
+  ['generic path: strategy remove + insert', 'const b = Pool.s.find(Pool, 112); const sz = Pool.m[(b >> 2) + 1];', 'Pool.s.remove(Pool, b, sz); Pool.s.insert(Pool, b, sz);'],
+  ['array push (subtract from the rows that push)', 'const ps = [];', 'ps.push(S);'],
   ['call overhead: an empty 2-argument export', '', 'P.nop(Pool, 112);'],
-  ['strategy find', 'const need = P.blockNeed(Pool, S);', 'Pool.s.find(Pool, need);'],
-  ['strategy remove + insert', 'const b = Pool.s.find(Pool, 4096); const sz = Pool.m[(b >> 2) + 1];', 'Pool.s.remove(Pool, b, sz); Pool.s.insert(Pool, b, sz);'],
 ];
 
 const targetName = argv[0] ?? 'esp32';
 const source = await bundleSources(SRC, targetName, [
   `export { createAllocator } from './index.js';`,
-  `export { allocateCore, blockNeed, freeCore } from './core.js';`,
+  `export { blockNeed } from './core.js';`,
   `export { validatePointer } from './diagnostics.js';`,
-  `export { tlsfTake, tlsfRelease } from './strategies/tlsf.js';`,
   `export function nop(a, b) { return a === b; }`,
 ]);
 const s = await openXS();
