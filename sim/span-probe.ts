@@ -63,7 +63,7 @@ export function probeSpanWords(buffer: ArrayBufferLike, strategy: StrategyName, 
   const u8 = new Uint8Array(copy.buffer);
   const used = [...walkBlocks(poolView(copy, u8, s, debug))].filter((b) => b.used);
   const P: Pool = poolView(m, u8, s, debug);
-  attachFastPath(P, u8.length);
+  attachFastPath(P, u8.length, false);
   const worst: SpanWords = { allocate: 0, free: 0 };
   for (let i = 0; i < FREES && i < used.length; i++) {
     counter.touched = 0;

@@ -161,7 +161,7 @@ export class PoolAllocator implements Allocator {
     this.poolSize = poolSize;
     this.alignment = Math.max(alignment, 8);
     this.T = BUILD_TRACE && options.trace ? makeTracer(options.trace) : null;
-    const f = attachFastPath(P, poolSize);
+    const f = attachFastPath(P, poolSize, lock === 'none');
     this.F = f !== null && (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && this.T === null;
     if (this.F) {
       this.allocate = f!.allocate;
@@ -189,6 +189,7 @@ export class PoolAllocator implements Allocator {
     const token = this.L.enter();
     try {
       formatPool(P, this.poolSize, 31 - Math.clz32(this.alignment), salt);
+      if (P.fast !== null) P.fast.reload();
       if (BUILD_DEBUG !== 0 && P.debug) poison(P, P.start + 12, P.end - 4);
     } finally {
       this.L.leave(token);
@@ -339,7 +340,10 @@ export class PoolAllocator implements Allocator {
   destroy(): void {
     const P = this.pool();
     // The fast path's closures say DESTROYED too, should a caller hold one.
-    if (P.fast !== null) P.fast.destroy();
+    if (P.fast !== null) {
+      P.fast.flush(); // the header keeps the final statistics
+      P.fast.destroy();
+    }
     this.P = null;
     if (this.F) {
       this.allocate = PoolAllocator.prototype.allocate;

@@ -148,8 +148,15 @@ function trim(P: Pool, b: number, need: number, nh: number): number {
   return need;
 }
 
-/** Used bytes change by `bytes` (the used block count is derived: allocations minus frees). */
-function account(m: Int32Array, bytes: number): void {
+/**
+ * The statistics change: allocations, frees, used bytes (the peak follows; the used block count is
+ * derived: allocations minus frees). A pool with a fast path may keep them there (tlsf-fast.ts).
+ */
+function count(P: Pool, allocs: number, frees: number, bytes: number): void {
+  if (fast(P)) return P.fast!.count(allocs, frees, bytes);
+  const m = P.m;
+  m[H_ALLOCS] += allocs;
+  m[H_FREES] += frees;
   const used = (m[H_USED_BYTES] += bytes);
   if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
 }
@@ -202,11 +209,15 @@ export function allocateCore(P: Pool, size: number, align: number): number {
     m[H_FAILED]++;
     return 0;
   }
-  m[H_ALLOCS]++;
   const bytes = m[(b >> 2) + 1] & ~FLAG_MASK;
-  // account(m, bytes), inlined: XS meters every call, and this is the allocate path.
-  const used = (m[H_USED_BYTES] += bytes);
-  if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
+  if (fast(P)) {
+    P.fast!.count(1, 0, bytes);
+  } else {
+    // count(P, 1, 0, bytes), inline: the allocate path of the list strategies.
+    m[H_ALLOCS]++;
+    const used = (m[H_USED_BYTES] += bytes);
+    if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
+  }
   // result(), inlined on the allocate path: the block must lie inside the heap.
   if ((b & 7) !== 0 || b < P.start || b + bytes > P.end || (BUILD_DEBUG !== 0 && P.debug)) return result(P, b, size);
   return b + OVERHEAD;
@@ -251,7 +262,7 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
   const n = b + old;
   const nh = nextHeader(P, n);
   if (need <= old) {
-    account(m, trim(P, b, need, nh) - old);
+    count(P, 0, 0, trim(P, b, need, nh) - old);
     return result(P, b, size);
   }
   const nsize = nh & USED ? 0 : nh;
@@ -270,7 +281,7 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
       m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
       m[(b >> 2) + 1] = (old + nsize) | (h & FLAG_MASK);
     }
-    account(m, blockSizeOf(m, b) - old);
+    count(P, 0, 0, blockSizeOf(m, b) - old);
     return result(P, b, size);
   }
   const keep = usableBytes(P, b);
@@ -291,15 +302,15 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
       m[(pb >> 2) + 1] = (psize + old + nsize) | USED;
       m[pb >> 2] = checkWord(m, pb);
       copyPayload(P, pb + OVERHEAD, b + OVERHEAD, keep);
-      account(m, trim(P, pb, need, nextHeader(P, pb + psize + old + nsize)) - old);
+      count(P, 0, 0, trim(P, pb, need, nextHeader(P, pb + psize + old + nsize)) - old);
       return result(P, pb, size);
     }
   }
   const p = allocateCore(P, size, align);
   if (p === 0) return 0;
   copyPayload(P, p, b + OVERHEAD, Math.min(keep, size));
-  m[H_ALLOCS]--;
   freeCore(P, b);
-  m[H_FREES]--;
+  // A move is neither an allocation nor a free.
+  count(P, -1, -1, 0);
   return p;
 }

@@ -26,7 +26,7 @@ function wasFreed(P: Pool, b: number): boolean {
   const size = m[(b >> 2) + 1];
   const k = m[H_SALT];
   // Nothing freed since format: the free block at the heap start was never a pointer of this pool.
-  return m[H_FREES] > 0 && (size & 7) === 0 && size >= MIN_BLOCK && size <= P.end - b && m[((b + size) >> 2) - 1] === size
+  return stat(P, H_FREES) > 0 && (size & 7) === 0 && size >= MIN_BLOCK && size <= P.end - b && m[((b + size) >> 2) - 1] === size
     && !badLink(P, m[b >> 2] ^ k) && !badLink(P, m[(b >> 2) + 2] ^ k);
 }
 
@@ -76,6 +76,11 @@ export function validatePointer(P: Pool, p: unknown, what: string): number {
 export function refusePointer(P: Pool, p: unknown, what: string): never {
   validatePointer(P, p, what);
   throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${String(p)} is not the start of an allocated block`, p as number);
+}
+
+/** A statistics word of the header; a fast path may keep it (tlsf-fast.ts). */
+function stat(P: Pool, word: number): number {
+  return P.fast !== null ? P.fast.stat(word) : P.m[word];
 }
 
 function describe(v: unknown): string {
@@ -147,8 +152,9 @@ export function checkPool(P: Pool): void {
   });
   if (bad) corrupted(badBlock, bad);
   if (listed !== freeBlocks) corrupted(start, BUILD_MESSAGES && `free structure holds ${listed} blocks, the heap has ${freeBlocks} free blocks`);
-  if (usedBytes !== m[H_USED_BYTES] || usedBlocks !== m[H_ALLOCS] - m[H_FREES]) {
-    corrupted(start, BUILD_MESSAGES && `counters say ${m[H_ALLOCS] - m[H_FREES]} used blocks of ${m[H_USED_BYTES]} bytes, the heap has ${usedBlocks} of ${usedBytes}`);
+  const countedBlocks = stat(P, H_ALLOCS) - stat(P, H_FREES);
+  if (usedBytes !== stat(P, H_USED_BYTES) || usedBlocks !== countedBlocks) {
+    corrupted(start, BUILD_MESSAGES && `counters say ${countedBlocks} used blocks of ${stat(P, H_USED_BYTES)} bytes, the heap has ${usedBlocks} of ${usedBytes}`);
   }
 }
 
@@ -183,20 +189,21 @@ export function poolStats(P: Pool): AllocatorStats {
     return ++freeBlocks <= most;
   });
   if (bad || freeBlocks > most) corrupted(P.start, BUILD_MESSAGES && 'the free structure loops or leaves the heap');
-  const freeBytes = heapSize - m[H_USED_BYTES];
+  const usedBytes = stat(P, H_USED_BYTES);
+  const freeBytes = heapSize - usedBytes;
   const debugExtra = BUILD_DEBUG !== 0 && P.debug ? 8 : 0;
   return {
     poolSize: P.u8.length,
     heapSize,
-    usedBytes: m[H_USED_BYTES],
+    usedBytes,
     freeBytes,
     largestFreeBlock: largest === 0 ? 0 : largest - OVERHEAD - debugExtra,
-    usedBlocks: m[H_ALLOCS] - m[H_FREES],
+    usedBlocks: stat(P, H_ALLOCS) - stat(P, H_FREES),
     freeBlocks,
-    peakUsedBytes: m[H_PEAK_USED],
+    peakUsedBytes: stat(P, H_PEAK_USED),
     failedAllocations: m[H_FAILED],
-    allocations: m[H_ALLOCS],
-    frees: m[H_FREES],
+    allocations: stat(P, H_ALLOCS),
+    frees: stat(P, H_FREES),
     fragmentation: freeBytes === 0 ? 0 : 1 - largest / freeBytes,
   };
 }

@@ -7,7 +7,7 @@
 import test from 'ava';
 import { allocateCore, freeCore, reallocateCore } from '../src/core.js';
 import { createAllocator } from '../src/index.js';
-import { H_TOP, poolView, type Pool } from '../src/pool.js';
+import { H_ALLOCS, H_FAILED, H_FREES, H_PEAK_USED, H_TOP, H_USED_BYTES, poolView, type Pool } from '../src/pool.js';
 import { tlsf } from '../src/strategies/tlsf.js';
 import { errorCode } from './helpers/error-code.js';
 
@@ -28,8 +28,9 @@ for (const seed of [1, 2, 3]) {
   test(`seed ${seed}: the fast path and the generic path give the same pointers for the same calls`, (t) => {
     const poolSize = 48 * 1024;
     const fast = createAllocator({ poolSize });
-    // A second pool of the same size, driven through core.ts with no fast path attached.
-    const other = createAllocator({ poolSize });
+    // A second pool of the same size, driven through core.ts with no fast path attached (its
+    // allocator has a lock, so it keeps nothing outside the pool that check() and stats() could miss).
+    const other = createAllocator({ poolSize, lock: 'interrupt' });
     const P: Pool = poolView(new Int32Array(other.buffer), new Uint8Array(other.buffer), tlsf, false);
     t.is(P.fast, null);
     const r = rng(seed);
@@ -146,4 +147,32 @@ test('an alignment argument on the fast path: checked first, then honoured', (t)
     t.is(p % align, 0, `alignment ${align}`);
   }
   h.check();
+});
+
+test('statistics the fast path keeps: stats() and check() see them, reset() zeroes them, destroy() writes them to the header', (t) => {
+  const h = createAllocator({ poolSize: 8192 });
+  const m = new Int32Array(h.buffer);
+  const a = h.allocate(100);
+  const b = h.allocate(64, 64); // the generic path, which counts through the fast path
+  const c = h.reallocate(a, 3000); // a move
+  h.free(b);
+  let s = h.stats();
+  t.like(s, { allocations: 2, frees: 1, usedBlocks: 1, usedBytes: 3008, failedAllocations: 0 });
+  t.true(s.peakUsedBytes >= 3008 + 112);
+  h.check();
+  t.is(h.allocate(8000), 0);
+  t.is(h.stats().failedAllocations, 1);
+  h.reset();
+  s = h.stats();
+  t.like(s, { allocations: 0, frees: 0, usedBlocks: 0, usedBytes: 0, peakUsedBytes: 0, failedAllocations: 0 });
+  h.check();
+  h.free(h.allocate(40));
+  const p = h.allocate(24);
+  const final = h.stats();
+  h.destroy();
+  t.deepEqual(
+    [m[H_USED_BYTES], m[H_PEAK_USED], m[H_FAILED], m[H_ALLOCS], m[H_FREES]],
+    [final.usedBytes, final.peakUsedBytes, final.failedAllocations, final.allocations, final.frees],
+  );
+  t.true(p > 0 && c > 0);
 });

@@ -23,7 +23,7 @@ function maxWordsPerPair(strategy: StrategyName, s: FreeStructure, holes: number
   if (heap.stats().freeBlocks !== holes + 1) throw new Error('setup: wrong number of free blocks');
   const counter = countingView(new Int32Array(heap.buffer));
   const P: Pool = poolView(counter.view, new Uint8Array(heap.buffer), s, false);
-  attachFastPath(P, heap.poolSize); // the path TLSF pools take (null for a list strategy)
+  attachFastPath(P, heap.poolSize, false); // the path TLSF pools take (null for a list strategy)
   let worst = 0;
   for (const size of SIZES) {
     counter.touched = 0;

@@ -13,7 +13,7 @@
  *             used block with its check word (or the end) or a sound free block; a free previous block
  *             ends exactly here. All before the first write.
  */
-import { BUILD_DEBUG, BUILD_MESSAGES, BUILD_STRATEGY } from '../build.js';
+import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY } from '../build.js';
 import { allocateCore, reallocateCore } from '../core.js';
 import { refusePointer, validatePointer } from '../diagnostics.js';
 import { checkAlignment, checkSize, destroyedError } from '../errors.js';
@@ -30,6 +30,14 @@ export interface FastPath {
   allocate(size: number, alignment?: number): number;
   free(ptr: number): void;
   reallocate(ptr: number, size: number): number;
+  /** The statistics change: allocations, frees, used bytes (the peak follows). For core.ts. */
+  count(allocs: number, frees: number, bytes: number): void;
+  /** A statistics word of the header (H_ALLOCS, H_FREES, H_USED_BYTES, H_PEAK_USED) as it is now. */
+  stat(word: number): number;
+  /** Writes the statistics it keeps to the pool header (allocator.destroy()). */
+  flush(): void;
+  /** Reads them back from the header (after format). */
+  reload(): void;
   /** From now on every call throws DESTROYED (allocator.destroy()). */
   destroy(): void;
 }
@@ -39,14 +47,27 @@ export interface FastPath {
  * does not handle itself it leaves to core.ts: an alignment argument, and a block that must grow
  * backwards or move (with the default alignment of 8: pools with another take the generic path).
  */
-export function attachFastPath(P: Pool, poolSize: number): FastPath | null {
+export function attachFastPath(P: Pool, poolSize: number, owned: boolean): FastPath | null {
   // Debug-only bundles leave the fast path out.
   if (BUILD_DEBUG === 1 || !(BUILD_STRATEGY === 'tlsf' || (BUILD_STRATEGY === '' && P.s === tlsf)) || (BUILD_DEBUG === 2 && P.debug)) return null;
-  P.fast = fastPath(P, poolSize);
+  P.fast = fastPath(P, poolSize, owned);
   return P.fast;
 }
 
-function fastPath(P: Pool, poolSize: number): FastPath {
+/**
+ * `owned`: no other VM reaches the pool (lock `none`), so the statistics and the salt can live in
+ * variables of the closures, which XS reads and writes for a third of the cost of a pool word; stats()
+ * and check() read them through stat(), and destroy() writes them back. Locked pools keep both in the header,
+ * where a Worker sharing the pool sees them. Device bundles know which at build time.
+ */
+function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
+  const keeps = BUILD_LOCK === 'none' || (BUILD_LOCK === '' && owned);
+  let nAllocs = 0;
+  let nFrees = 0;
+  let nUsed = 0;
+  let nPeak = 0;
+  // The salt too: it changes only when this allocator formats the pool (reload() follows).
+  let salt = 0;
   const m = P.m;
   const end = P.end;
   // Both change once, on destroy(), so that the tests the calls make anyway send them to the refusals
@@ -72,7 +93,7 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     }
     if (alignment !== undefined) return allocateCore(P, size, Math.max(checkAlignment(alignment, 'allocate'), 8));
     const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
-    const k = m[H_SALT];
+    const k = keeps ? salt : m[H_SALT];
     // The request's own class (fl, sl); `row` is its first-level row in the roots.
     let fl = 0;
     let sl = need >>> 3;
@@ -200,9 +221,15 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     }
     m[(b >> 2) + 1] = got | USED;
     m[b >> 2] = imul(b ^ k, CHECK_MIX) | 1; // checkWord(m, b)
-    m[H_ALLOCS]++;
-    const used = (m[H_USED_BYTES] += got);
-    if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
+    if (keeps) {
+      nAllocs++;
+      nUsed += got;
+      if (nUsed > nPeak) nPeak = nUsed;
+    } else {
+      m[H_ALLOCS]++;
+      got = m[H_USED_BYTES] += got;
+      if (got > m[H_PEAK_USED]) m[H_PEAK_USED] = got;
+    }
     return b + OVERHEAD;
   }
 
@@ -213,7 +240,7 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     if (typeof ptr !== 'number') refuse(ptr, 'free');
     const b = ptr - OVERHEAD;
     if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) refuse(ptr, 'free');
-    const k = m[H_SALT];
+    const k = keeps ? salt : m[H_SALT];
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
@@ -257,8 +284,13 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     m[(f >> 2) + 1] = size;
     m[((f + size) >> 2) - 1] = size;
     m[((f + size) >> 2) + 1] |= PREV_FREE;
-    m[H_FREES]++;
-    m[H_USED_BYTES] -= own;
+    if (keeps) {
+      nFrees++;
+      nUsed -= own;
+    } else {
+      m[H_FREES]++;
+      m[H_USED_BYTES] -= own;
+    }
   }
 
   /**
@@ -273,7 +305,7 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     }
     if (ptr === 0) return allocate(size);
     const b = validatePointer(P, ptr, 'reallocate');
-    const k = m[H_SALT];
+    const k = keeps ? salt : m[H_SALT];
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
@@ -310,8 +342,7 @@ function fastPath(P: Pool, poolSize: number): FastPath {
       m[((t + rest) >> 2) - 1] = rest;
       m[w + 1] = need | (h & FLAG_MASK);
     }
-    const used = (m[H_USED_BYTES] += (m[w + 1] & ~FLAG_MASK) - own);
-    if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
+    count(0, 0, (m[w + 1] & ~FLAG_MASK) - own);
     return ptr;
   }
 
@@ -321,10 +352,46 @@ function fastPath(P: Pool, poolSize: number): FastPath {
     return refusePointer(P, ptr, what);
   }
 
+  function count(allocs: number, frees: number, bytes: number): void {
+    if (keeps) {
+      nAllocs += allocs;
+      nFrees += frees;
+      if ((nUsed += bytes) > nPeak) nPeak = nUsed;
+    } else {
+      m[H_ALLOCS] += allocs;
+      m[H_FREES] += frees;
+      const used = (m[H_USED_BYTES] += bytes);
+      if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
+    }
+  }
+
+  function stat(word: number): number {
+    if (!keeps) return m[word];
+    return word === H_ALLOCS ? nAllocs : word === H_FREES ? nFrees : word === H_USED_BYTES ? nUsed : word === H_PEAK_USED ? nPeak : m[word];
+  }
+
+  function flush(): void {
+    if (keeps) {
+      m[H_ALLOCS] = nAllocs;
+      m[H_FREES] = nFrees;
+      m[H_USED_BYTES] = nUsed;
+      m[H_PEAK_USED] = nPeak;
+    }
+  }
+
+  function reload(): void {
+    salt = m[H_SALT];
+    nAllocs = m[H_ALLOCS];
+    nFrees = m[H_FREES];
+    nUsed = m[H_USED_BYTES];
+    nPeak = m[H_PEAK_USED];
+  }
+
   function destroy(): void {
     start = Infinity;
     heap = -1;
   }
 
-  return { allocate, free, reallocate, destroy };
+  reload();
+  return { allocate, free, reallocate, count, stat, flush, reload, destroy };
 }
