@@ -279,7 +279,26 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
       if (nh >= SMALL && size < ((nh >>> sh) + 1) << sh) relink(m, k, n, b, H_ROOTS + (sh + SL_LOG2 - SMALL_LOG2 + 1) * ROW + 1 + ((nh >>> sh) ^ SL_COUNT));
       else bucketMove(m, k, n, nh, b, size);
     } else {
-      bucketInsert(m, k, b, size);
+      // bucketInsert(m, k, b, size), inline: the most common free.
+      let fl = 0;
+      let sl = size >>> 3;
+      if (size >= SMALL) {
+        const t = 31 - clz32(size);
+        fl = t - SMALL_LOG2 + 1;
+        sl = (size >>> (t - SL_LOG2)) ^ SL_COUNT;
+      }
+      const row = H_ROOTS + fl * ROW;
+      const first = m[row + 1 + sl];
+      if (first !== 0) {
+        if (m[(first >> 2) + 2] !== k) corrupted(first, BUILD_MESSAGES && `TLSF bucket head ${first} is not a free block`);
+        m[(first >> 2) + 2] = b ^ k;
+      } else {
+        m[row] |= 1 << sl;
+        m[H_FL_BITMAP] |= 1 << fl;
+      }
+      m[w] = first ^ k;
+      m[w + 2] = k;
+      m[row + 1 + sl] = b;
     }
     m[(f >> 2) + 1] = size;
     m[((f + size) >> 2) - 1] = size;
