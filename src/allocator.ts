@@ -164,9 +164,13 @@ export class PoolAllocator implements Allocator {
     const f = attachFastPath(P, poolSize, lock === 'none');
     this.F = f !== null && (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && this.T === null;
     if (this.F) {
-      this.allocate = f!.allocate;
-      this.free = f!.free;
-      this.reallocate = f!.reallocate;
+      // Defined, not assigned: xsl freezes a preloaded module's class, and assigning a property that
+      // a frozen prototype has throws ("not writable").
+      Object.defineProperties(this, {
+        allocate: { value: f!.allocate, configurable: true },
+        free: { value: f!.free, configurable: true },
+        reallocate: { value: f!.reallocate, configurable: true },
+      });
     }
     if (!attach) this.format();
   }
@@ -346,9 +350,10 @@ export class PoolAllocator implements Allocator {
     }
     this.P = null;
     if (this.F) {
-      this.allocate = PoolAllocator.prototype.allocate;
-      this.free = PoolAllocator.prototype.free;
-      this.reallocate = PoolAllocator.prototype.reallocate;
+      // The methods again, which say DESTROYED.
+      Reflect.deleteProperty(this, 'allocate');
+      Reflect.deleteProperty(this, 'free');
+      Reflect.deleteProperty(this, 'reallocate');
     }
   }
 }
