@@ -361,7 +361,12 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
       m[((t + rest) >> 2) - 1] = rest;
       m[w + 1] = need | (h & FLAG_MASK);
     }
-    count(0, 0, (m[w + 1] & ~FLAG_MASK) - own);
+    const bytes = (m[w + 1] & ~FLAG_MASK) - own;
+    if (keeps) {
+      if ((nUsed += bytes) > nPeak) nPeak = nUsed;
+    } else {
+      count(0, 0, bytes);
+    }
     return ptr;
   }
 
