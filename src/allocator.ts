@@ -161,7 +161,9 @@ export class PoolAllocator implements Allocator {
     this.poolSize = poolSize;
     this.alignment = Math.max(alignment, 8);
     this.T = BUILD_TRACE && options.trace ? makeTracer(options.trace) : null;
-    const f = attachFastPath(P, poolSize, lock === 'none');
+    // Statistics and salt are kept by the fast path only where no other allocator can reach the pool.
+    const shared = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
+    const f = attachFastPath(P, poolSize, lock === 'none' && !shared && !attach);
     this.F = f !== null && (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && this.T === null;
     if (this.F) {
       // Defined, not assigned: xsl freezes a preloaded module's class, and assigning a property that

@@ -176,3 +176,18 @@ test('statistics the fast path keeps: stats() and check() see them, reset() zero
   );
   t.true(p > 0 && c > 0);
 });
+
+test('a pool in a SharedArrayBuffer keeps its statistics in the header, where an attached allocator reads them', (t) => {
+  const sab = new SharedArrayBuffer(16384);
+  const first = createAllocator({ buffer: sab, lock: 'none' });
+  const p = first.allocate(100);
+  const second = createAllocator({ buffer: sab, attach: true, lock: 'atomics' });
+  t.like(second.stats(), { allocations: 1, usedBlocks: 1 });
+  const q = second.allocate(200);
+  t.like(first.stats(), { allocations: 2, usedBlocks: 2 });
+  first.free(q);
+  second.free(p);
+  first.check();
+  second.check();
+  t.like(second.stats(), { allocations: 2, frees: 2, usedBlocks: 0 });
+});

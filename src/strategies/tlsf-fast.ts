@@ -55,10 +55,11 @@ export function attachFastPath(P: Pool, poolSize: number, owned: boolean): FastP
 }
 
 /**
- * `owned`: no other VM reaches the pool (lock `none`), so the statistics and the salt can live in
- * variables of the closures, which XS reads and writes for a third of the cost of a pool word; stats()
- * and check() read them through stat(), and destroy() writes them back. Locked pools keep both in the header,
- * where a Worker sharing the pool sees them. Device bundles know which at build time.
+ * `owned`: no other allocator reaches the pool (lock `none`, not attached, not in a SharedArrayBuffer),
+ * so the statistics and the salt can live in variables of the closures, which XS reads and writes for
+ * a third of the cost of a pool word; stats() and check() read them through stat(), and destroy()
+ * writes them back. Other pools keep both in the header, where a Worker sharing the pool sees them.
+ * Device bundles decide by their lock at build time (a bundle with lock `none` cannot attach).
  */
 function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
   const keeps = BUILD_LOCK === 'none' || (BUILD_LOCK === '' && owned);
