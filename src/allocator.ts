@@ -84,12 +84,6 @@ export class PoolAllocator implements Allocator {
   private readonly L: Lock;
   private readonly alignment: number;
   private readonly T: Tracer | null;
-  /**
-   * The device default, TLSF in a release pool with no lock, no trace and the default alignment of 8:
-   * allocate, free and reallocate are the closures of tlsf-fast.ts, own properties that shadow the
-   * methods below (one call each, no lock, no layers).
-   */
-  private readonly F: boolean;
 
   constructor(options: AllocatorOptions = {}) {
     if (options === null || typeof options !== 'object') bad(BUILD_MESSAGES && 'options must be an object');
@@ -164,10 +158,11 @@ export class PoolAllocator implements Allocator {
     // Statistics and salt are kept by the fast path only where no other allocator can reach the pool.
     const shared = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
     const f = attachFastPath(P, poolSize, lock === 'none' && !shared && !attach);
-    this.F = f !== null && (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && this.T === null;
-    if (this.F) {
-      // Defined, not assigned: xsl freezes a preloaded module's class, and assigning a property that
-      // a frozen prototype has throws ("not writable").
+    // The device default, TLSF in a release pool with no lock, no trace and the default alignment of
+    // 8: allocate, free and reallocate are the closures of tlsf-fast.ts, own properties that shadow
+    // the methods below (one call each, no lock, no layers). Defined, not assigned: xsl freezes a
+    // preloaded module's class, and assigning a property that a frozen prototype has throws.
+    if (f !== null && (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && this.T === null) {
       Object.defineProperties(this, {
         allocate: { value: f!.allocate, configurable: true },
         free: { value: f!.free, configurable: true },
@@ -351,11 +346,9 @@ export class PoolAllocator implements Allocator {
       P.fast.destroy();
     }
     this.P = null;
-    if (this.F) {
-      // The methods again, which say DESTROYED.
-      Reflect.deleteProperty(this, 'allocate');
-      Reflect.deleteProperty(this, 'free');
-      Reflect.deleteProperty(this, 'reallocate');
-    }
+    // The methods again, which say DESTROYED (nothing to delete where the fast path was not installed).
+    Reflect.deleteProperty(this, 'allocate');
+    Reflect.deleteProperty(this, 'free');
+    Reflect.deleteProperty(this, 'reallocate');
   }
 }
