@@ -15,7 +15,7 @@
  */
 import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY } from '../build.js';
 import { allocateCore, reallocateCore } from '../core.js';
-import { refusePointer, validatePointer } from '../diagnostics.js';
+import { refusePointer } from '../diagnostics.js';
 import { checkAlignment, checkSize, destroyedError } from '../errors.js';
 import { corrupted } from '../guard.js';
 import {
@@ -324,11 +324,15 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
       checkSize(size, poolSize, 'reallocate');
     }
     if (ptr === 0) return allocate(size);
-    const b = validatePointer(P, ptr, 'reallocate');
+    // validatePointer(), inline, as in free().
+    if (typeof ptr !== 'number') refuse(ptr, 'reallocate');
+    const b = ptr - OVERHEAD;
+    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) refuse(ptr, 'reallocate');
     const k = keeps ? salt : m[H_SALT];
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
+    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) refuse(ptr, 'reallocate');
     if (size > heap) {
       m[H_FAILED]++;
       return 0;
