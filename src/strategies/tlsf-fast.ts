@@ -346,7 +346,24 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
     }
     const nsize = nh & USED ? 0 : nh;
     const rest = own + nsize - need;
-    if (rest < 0) return reallocateCore(P, b, size, 8);
+    if (rest < 0) {
+      // Growing backwards into a free previous block is the generic path's; a move is done here:
+      // allocate, copy the whole payload (the request is larger), free.
+      if (h & PREV_FREE) return reallocateCore(P, b, size, 8);
+      const p = allocate(size);
+      if (p === 0) return 0;
+      m.copyWithin(p >> 2, ptr >> 2, n >> 2);
+      free(ptr);
+      // A move is neither an allocation nor a free.
+      if (keeps) {
+        nAllocs--;
+        nFrees--;
+      } else {
+        m[H_ALLOCS]--;
+        m[H_FREES]--;
+      }
+      return p;
+    }
     preempt();
     if (rest < MIN_BLOCK) {
       // Less than a block is left: a shrinking block keeps it, a growing one takes the whole next block.
