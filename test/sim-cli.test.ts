@@ -1,7 +1,7 @@
 /** `npm run sim` / `npx mcalloc sim`: options, exit codes, output forms, the recorded trace. */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -104,7 +104,9 @@ test('--json is one parseable object with the summary fields; --lock none ends i
 });
 
 test('--record writes the run as a trace that parses and matches the counts', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'mcalloc-sim-')), 'run.trace');
+  const dir = mkdtempSync(join(tmpdir(), 'mcalloc-sim-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'run.trace');
   const r = await run(['--ops', '10000', '--record', file, '--json']);
   const result = JSON.parse(r.out);
   const ops = parseTrace(readFileSync(file, 'utf8'));
