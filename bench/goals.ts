@@ -103,13 +103,13 @@ function nodeGoals(r: Results, traces: string[]): GoalCheck[] {
   ];
 }
 
-/** Each mcalloc strategy's utilization on each trace against the committed results (same trace only). */
+/** Each mcalloc strategy's utilization on each trace against the baseline run (previous.ts; same trace only). */
 function utilizationGoal(r: Results, traces: string[]): GoalCheck {
-  const goal = 'Utilization does not fall on any trace (each mcalloc strategy, against the committed results)';
+  const goal = 'Utilization does not fall on any trace (each mcalloc strategy, against the baseline run)';
   const prev = r.previous;
   if (!prev) {
     const now = traces.map((t) => `${t} ${STRATEGIES.map((s) => f2(utilizationOf(r, t, s) ?? NaN)).join('/')}`).join(', ');
-    return { goal, figures: `no committed bench/results.md to compare with; now (${STRATEGIES.join('/')}): ${now}`, met: null };
+    return { goal, figures: `no baseline or committed bench/results.md to compare with; now (${STRATEGIES.join('/')}): ${now}`, met: null };
   }
   const fell: string[] = [];
   const added: string[] = [];

@@ -1,8 +1,10 @@
 /**
- * The figures of the last committed full run (bench/results.md as of git HEAD, else the file on disk),
- * read back from its tables, so that a run can say whether utilization fell on any trace. Utilization is
- * deterministic (the smallest pool found by a verified binary search), so the three decimals printed are
- * compared as they are.
+ * The figures a run is held to: bench/results.md of the baseline commit named in bench/baseline.json
+ * (the run before the work under way; a new piece of work pins a new one there), read back from its
+ * tables, so that a run can say whether utilization fell on any trace. Without that commit (a shallow
+ * clone, no git) it falls back to the results last committed, and says so. Utilization is deterministic
+ * (the smallest pool found by a verified binary search), so the three decimals printed are compared as
+ * they are.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,14 +21,33 @@ export interface Previous {
 
 const RESULTS = 'bench/results.md';
 
+const BASELINE = 'bench/baseline.json';
+
+/** bench/results.md as of commit `rev`, with the commit's short hash and date; null if git cannot show it. */
+function resultsAt(root: string, rev: string): { text: string; commit: string } | null {
+  const show = spawnSync('git', ['show', `${rev}:${RESULTS}`], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (show.status !== 0 || !show.stdout) return null;
+  const log = spawnSync('git', ['log', '-1', '--format=%h %cs', rev, '--', RESULTS], { cwd: root, encoding: 'utf8' });
+  return { text: show.stdout, commit: log.status === 0 ? log.stdout.trim() : rev };
+}
+
+function baselineRev(root: string): string | null {
+  const file = join(root, BASELINE);
+  if (!existsSync(file)) return null;
+  const rev = (JSON.parse(readFileSync(file, 'utf8')) as { rev?: unknown }).rev;
+  if (typeof rev !== 'string' || !/^[0-9a-f]{7,40}$/.test(rev)) throw new Error(`${BASELINE}: "rev" must be a commit hash (got ${JSON.stringify(rev)})`);
+  return rev;
+}
+
 function committed(root: string): { text: string; source: string } | null {
-  const show = spawnSync('git', ['show', `HEAD:${RESULTS}`], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (show.status === 0 && show.stdout) {
-    const rev = spawnSync('git', ['log', '-1', '--format=%h %cs', '--', RESULTS], { cwd: root, encoding: 'utf8' });
-    return { text: show.stdout, source: `${RESULTS} as committed${rev.status === 0 && rev.stdout.trim() ? ` (${rev.stdout.trim()})` : ''}` };
-  }
+  const rev = baselineRev(root);
+  const base = rev === null ? null : resultsAt(root, rev);
+  if (base) return { text: base.text, source: `${RESULTS} of the baseline run (${base.commit}, named in ${BASELINE})` };
+  const missing = rev === null ? '' : ` (the baseline ${rev} of ${BASELINE} is not in this clone)`;
+  const head = resultsAt(root, 'HEAD');
+  if (head) return { text: head.text, source: `${RESULTS} as committed (${head.commit})${missing}` };
   const file = join(root, RESULTS);
-  return existsSync(file) ? { text: readFileSync(file, 'utf8'), source: `${RESULTS} before this run (not in git)` } : null;
+  return existsSync(file) ? { text: readFileSync(file, 'utf8'), source: `${RESULTS} before this run (not in git)${missing}` } : null;
 }
 
 /** The rows of the markdown table under the first heading that starts with `heading`. */

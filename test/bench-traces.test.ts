@@ -1,9 +1,11 @@
 /**
  * The bench's two short-list trace kinds are what they claim (seeded, valid, the pattern named), and the
- * committed results are read back for the utilization goal. No benchmark run.
+ * baseline run's results are read back for the utilization goal. No benchmark run.
  */
 import test from 'ava';
-import { parsePrevious } from '../bench/previous.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parsePrevious, readPrevious } from '../bench/previous.js';
 import { coalescingTrace, reallocTrace } from '../bench/synthetic.js';
 import { createAllocator } from '../src/index.js';
 import { formatTrace, parseTrace, type TraceOp } from '../sim/trace.js';
@@ -98,4 +100,17 @@ test('the committed results are read back: traces and utilization per contender,
   t.deepEqual([...p.utilization.keys()], ['esp32', 'coalescing']);
   t.deepEqual(Object.fromEntries(p.utilization.get('esp32')!), { tlsf: 0.771, 'first-fit': 0.806, 'thi.ng': null, 'ceiling: headers only': null });
   t.is(parsePrevious('# no tables here', 'test'), null);
+});
+
+test('the utilization goal holds a run to the baseline commit of bench/baseline.json, not to the last results committed', (t) => {
+  const root = new URL('..', import.meta.url).pathname;
+  const { rev } = JSON.parse(readFileSync(`${root}bench/baseline.json`, 'utf8')) as { rev: string };
+  const p = readPrevious(root)!;
+  if (spawnSync('git', ['cat-file', '-e', `${rev}:bench/results.md`], { cwd: root }).status !== 0) {
+    t.regex(p.source, new RegExp(`the baseline ${rev} of bench/baseline.json is not in this clone`));
+    return;
+  }
+  t.regex(p.source, new RegExp(`^bench/results.md of the baseline run \\(${rev} \\d{4}-\\d\\d-\\d\\d, named in bench/baseline.json\\)$`));
+  const shown = spawnSync('git', ['show', `${rev}:bench/results.md`], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
+  t.deepEqual(p.utilization, parsePrevious(shown, 'baseline')!.utilization);
 });
