@@ -31,11 +31,19 @@ function resultsAt(root: string, rev: string): { text: string; commit: string } 
   return { text: show.stdout, commit: log.status === 0 ? log.stdout.trim() : rev };
 }
 
+/** A baseline file that cannot be read as one: the bench stops with this message before measuring. */
+export class BaselineError extends Error {}
+
 function baselineRev(root: string): string | null {
   const file = join(root, BASELINE);
   if (!existsSync(file)) return null;
-  const rev = (JSON.parse(readFileSync(file, 'utf8')) as { rev?: unknown }).rev;
-  if (typeof rev !== 'string' || !/^[0-9a-f]{7,40}$/.test(rev)) throw new Error(`${BASELINE}: "rev" must be a commit hash (got ${JSON.stringify(rev)})`);
+  let rev: unknown;
+  try {
+    rev = (JSON.parse(readFileSync(file, 'utf8')) as { rev?: unknown } | null)?.rev;
+  } catch (e) {
+    throw new BaselineError(`${BASELINE}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (typeof rev !== 'string' || !/^[0-9a-f]{7,40}$/.test(rev)) throw new BaselineError(`${BASELINE}: "rev" must be a commit hash (got ${JSON.stringify(rev)})`);
   return rev;
 }
 

@@ -28,7 +28,7 @@ if (args.help) {
 
 process.chdir(ROOT);
 const { measure } = await import('./measure.js');
-const { readPrevious } = await import('./previous.js');
+const { BaselineError, readPrevious } = await import('./previous.js');
 const { renderChart } = await import('./chart.js');
 const { goalsTable, renderDocs, renderResults } = await import('./report.js');
 
@@ -47,8 +47,15 @@ function withGenerated(doc: string, file: string, section: string): string {
 // A --write run finds out before minutes of measuring whether it can write the page.
 if (args.write) withGenerated(readFileSync('docs/benchmarks.md', 'utf8'), 'docs/benchmarks.md', '');
 
-// Read before anything is written: a --write run compares with the figures it replaces.
-const previous = readPrevious(ROOT);
+// Read before measuring: a broken baseline file stops the run at once, in one line.
+let previous: ReturnType<typeof readPrevious>;
+try {
+  previous = readPrevious(ROOT);
+} catch (e) {
+  if (!(e instanceof BaselineError)) throw e;
+  process.stderr.write(`npm run bench: ${e.message}\n`);
+  process.exit(2);
+}
 const results = await measure({ quick: args.quick, user, previous }, log);
 
 const plan = outputPlan(args, ROOT);

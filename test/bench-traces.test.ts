@@ -4,8 +4,10 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { parsePrevious, readPrevious } from '../bench/previous.js';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BaselineError, parsePrevious, readPrevious } from '../bench/previous.js';
 import { coalescingTrace, reallocTrace } from '../bench/synthetic.js';
 import { createAllocator } from '../src/index.js';
 import { formatTrace, parseTrace, type TraceOp } from '../sim/trace.js';
@@ -113,4 +115,22 @@ test('the utilization goal holds a run to the baseline commit of bench/baseline.
   t.regex(p.source, new RegExp(`^bench/results.md of the baseline run \\(${rev} \\d{4}-\\d\\d-\\d\\d, named in bench/baseline.json\\)$`));
   const shown = spawnSync('git', ['show', `${rev}:bench/results.md`], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
   t.deepEqual(p.utilization, parsePrevious(shown, 'baseline')!.utilization);
+});
+
+test('a baseline file that is not one stops the bench with its reason; a commit not in the clone falls back and says so', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'mcalloc-baseline-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'bench'));
+  const baseline = join(root, 'bench', 'baseline.json');
+  writeFileSync(baseline, 'nope');
+  t.throws(() => readPrevious(root), { instanceOf: BaselineError, message: /^bench\/baseline\.json: not JSON/ });
+  writeFileSync(baseline, '{ "rev": "HEAD~1" }');
+  t.throws(() => readPrevious(root), { instanceOf: BaselineError, message: 'bench/baseline.json: "rev" must be a commit hash (got "HEAD~1")' });
+  // Not a git directory: the results file on disk, with the reason.
+  writeFileSync(baseline, '{ "rev": "0123456" }');
+  const own = readFileSync(new URL('../bench/results.md', import.meta.url), 'utf8');
+  writeFileSync(join(root, 'bench', 'results.md'), own);
+  const p = readPrevious(root)!;
+  t.is(p.source, 'bench/results.md before this run (not in git) (the baseline 0123456 of bench/baseline.json is not in this clone)');
+  t.deepEqual(p.utilization, parsePrevious(own, 'x')!.utilization);
 });
