@@ -5,7 +5,7 @@
  * each call is written out here once: the argument checks, the search, the checks of guard.ts, the
  * split or merge, relinking in place, the top, the statistics. A block that changes bucket costs one
  * call (bucketInsert, bucketRemove, bucketMove). The checks are those of the generic path (core.ts),
- * which list strategies, debug pools, aligned requests and moves use:
+ * which list strategies, debug pools, aligned requests and backward growth use:
  *
  *   allocate: the block found is 8-aligned, inside the heap, sized >= the need with a matching footer;
  *             its bucket neighbours link back to it (safe unlinking) before it leaves the bucket.
@@ -44,8 +44,9 @@ export interface FastPath {
 
 /**
  * Gives a release TLSF pool its fast path (P.fast) and returns it; null for other pools. What it
- * does not handle itself it leaves to core.ts: an alignment argument, and a block that must grow
- * backwards or move (with the default alignment of 8: pools with another take the generic path).
+ * does not handle itself it leaves to core.ts: an alignment argument, and a block that grows
+ * backwards into a free previous block (with the default alignment of 8: pools with another take
+ * the generic path).
  */
 export function attachFastPath(P: Pool, poolSize: number, owned: boolean): FastPath | null {
   // Debug-only bundles leave the fast path out.
@@ -316,7 +317,7 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
   /**
    * In place when the block, with its free next block, is large enough: it shrinks (the tail is
    * freed, merged with a free next block) or grows forward. Otherwise the generic path grows it
-   * backwards or moves it.
+   * backwards when a free previous block is there, and this function moves it when not.
    */
   function reallocate(ptr: number, size: number): number {
     if (typeof size !== 'number' || (size >>> 0) !== size || size > heap) {
