@@ -4,15 +4,15 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { outputPlan, parseBenchArgs, readUserTraces, UsageError } from '../bench/args.js';
 import { ROOT } from './helpers/docs.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const TRACKED = ['bench/results.md', 'bench/results.svg', 'docs/benchmarks.md'];
-const scratch = mkdtempSync(join(tmpdir(), 'mcalloc-bench-cli-'));
-test.after.always(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDir('mcalloc-bench-cli-', (f) => test.after.always(f));
 
 /** Contents and modification times of the files only a --write run may change. */
 function tracked(): string[] {

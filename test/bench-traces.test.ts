@@ -4,13 +4,13 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaselineError, parsePrevious, readPrevious } from '../bench/previous.js';
 import { coalescingTrace, reallocTrace } from '../bench/synthetic.js';
 import { createAllocator } from '../src/index.js';
 import { formatTrace, parseTrace, type TraceOp } from '../sim/trace.js';
+import { scratchDir } from './helpers/scratch.js';
 
 test('coalescing trace: seeded pairs of one size, each pair freed so that it merges, some double-size blocks', (t) => {
   const ops = coalescingTrace(500);
@@ -118,8 +118,7 @@ test('the utilization goal holds a run to the baseline commit of bench/baseline.
 });
 
 test('a baseline file that is not one stops the bench with its reason; a commit not in the clone falls back and says so', (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'mcalloc-baseline-'));
-  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const root = scratchDir('mcalloc-baseline-', (f) => t.teardown(f));
   mkdirSync(join(root, 'bench'));
   const baseline = join(root, 'bench', 'baseline.json');
   writeFileSync(baseline, 'nope');

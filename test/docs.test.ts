@@ -5,14 +5,14 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseSimArgs } from '../sim/args.js';
 import { parseTuneArgs } from '../sim/tune/cli.js';
 import { generatedSection, targetTable } from './helpers/target-table.js';
 import { ELSEWHERE, ROOT, Scratch, blocks, docFiles, masked, mcallocArgs, runModule, sessions, shCommands } from './helpers/docs.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const README_LIMIT = 12_000;
 
@@ -134,13 +134,9 @@ test('docs/device.md: the target table is the one targets/*.json make (npm run d
 });
 
 test('sim/traces: record.ts writes exactly the committed traces (node --import tsx sim/traces/record.ts)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mcalloc-traces-'));
-  try {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sim/traces/record.ts', dir], { cwd: ROOT });
-    const files = readdirSync(dir).sort();
-    t.deepEqual(files, readdirSync(join(ROOT, 'sim', 'traces')).filter((f) => f.endsWith('.trace')).sort());
-    for (const f of files) t.is(readFileSync(join(dir, f), 'utf8'), readFileSync(join(ROOT, 'sim', 'traces', f), 'utf8'), f);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = scratchDir('mcalloc-traces-', (f) => t.teardown(f));
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sim/traces/record.ts', dir], { cwd: ROOT });
+  const files = readdirSync(dir).sort();
+  t.deepEqual(files, readdirSync(join(ROOT, 'sim', 'traces')).filter((f) => f.endsWith('.trace')).sort());
+  for (const f of files) t.is(readFileSync(join(dir, f), 'utf8'), readFileSync(join(ROOT, 'sim', 'traces', f), 'utf8'), f);
 });

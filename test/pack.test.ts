@@ -7,14 +7,14 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { scratchDir } from './helpers/scratch.js';
 
 const exec = promisify(execFile);
 const root = process.cwd();
-const work = mkdtempSync(join(tmpdir(), 'mcalloc-pack-'));
+const work = scratchDir('mcalloc-pack-', (f) => test.after.always(f));
 const app = join(work, 'app');
 const installed = join(app, 'node_modules', 'mcalloc');
 const npm = (args: string[], cwd: string) => exec('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, maxBuffer: 1 << 24 });
@@ -30,8 +30,6 @@ test.before(async () => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
   await npm(['install', '--omit=dev', '--offline', join(work, packed.filename)], app);
 });
-
-test.after.always(() => rmSync(work, { recursive: true, force: true }));
 
 test('the tarball holds the library, the CLI, the device bundles, the Moddable glue; no sources or tests', (t) => {
   const files = packed.files.map((f) => f.path);

@@ -1,12 +1,12 @@
 /** `npm run sim` / `npx mcalloc sim`: options, exit codes, output forms, the recorded trace. */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../sim/cli.js';
 import { parseTrace } from '../sim/trace.js';
+import { scratchDir } from './helpers/scratch.js';
 
 async function run(argv: string[]) {
   let out = '';
@@ -104,8 +104,7 @@ test('--json is one parseable object with the summary fields; --lock none ends i
 });
 
 test('--record writes the run as a trace that parses and matches the counts', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mcalloc-sim-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('mcalloc-sim-', (f) => t.teardown(f));
   const file = join(dir, 'run.trace');
   const r = await run(['--ops', '10000', '--record', file, '--json']);
   const result = JSON.parse(r.out);

@@ -4,8 +4,7 @@
  * and bad input gives one clear line and exit code 2.
  */
 import test from 'ava';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAllocator } from '../src/index.js';
 import { simulate } from '../sim/simulate.js';
@@ -16,15 +15,9 @@ import { main } from '../sim/tune/cli.js';
 import { completes, replay } from '../sim/tune/replay.js';
 import { tune } from '../sim/tune/tune.js';
 import { createRandom } from '../sim/prng.js';
+import { scratchDir } from './helpers/scratch.js';
 
-/** A scratch directory, removed when `done` calls back (a test's teardown, or after the file). */
-function scratch(prefix: string, done: (f: () => void) => void): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  done(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
-
-const dir = scratch('mcalloc-tune-', (f) => test.after.always(f));
+const dir = scratchDir('mcalloc-tune-', (f) => test.after.always(f));
 
 async function run(argv: string[], cwd?: string) {
   let out = '', err = '';
@@ -133,7 +126,7 @@ test('a device log (ESP32 serial console with xsbug-style lines) is read with --
 });
 
 test('--write sets poolSize for the target strategy and keeps every other field and the format', async (t) => {
-  const targets = scratch('mcalloc-targets-', (f) => t.teardown(f));
+  const targets = scratchDir('mcalloc-targets-', (f) => t.teardown(f));
   const before = { poolSize: 16384, strategy: 'first-fit', lock: 'none', alignment: 8, debug: false, note: 'Small board: 16 KiB pool, smallest code (first-fit).' };
   writeFileSync(join(targets, 'small.json'), `${JSON.stringify(before, null, 2)}\n`);
   const r = await run(['--trace', file('w.trace', recorded(5, 150).text), '--target', 'small', '--targets', targets, '--write']);
@@ -155,7 +148,7 @@ test('--write sets poolSize for the target strategy and keeps every other field 
 });
 
 test('targets: ./targets of the current directory, the trace header names the target, shipped targets are never written', async (t) => {
-  const project = scratch('mcalloc-project-', (f) => t.teardown(f));
+  const project = scratchDir('mcalloc-project-', (f) => t.teardown(f));
   mkdirSync(join(project, 'targets'));
   writeFileSync(join(project, 'targets', 'board.json'), `${JSON.stringify({ poolSize: 8192, strategy: 'tlsf', lock: 'interrupt', note: 'Our board, 8 KiB pool.' }, null, 2)}\n`);
   const trace = file('board.trace', `# recorded on target board\n${recorded(4, 120).text}`);
