@@ -47,7 +47,8 @@ function baselineRev(root: string): string | null {
   return rev;
 }
 
-function committed(root: string): { text: string; source: string } | null {
+/** The results a run is held to, and where they come from, for the goals table. */
+function heldTo(root: string): { text: string; source: string } | null {
   const rev = baselineRev(root);
   const base = rev === null ? null : resultsAt(root, rev);
   if (base) return { text: base.text, source: `${RESULTS} of the baseline run (${base.commit}, named in ${BASELINE})` };
@@ -95,6 +96,6 @@ export function parsePrevious(text: string, source: string): Previous | null {
 }
 
 export function readPrevious(root: string): Previous | null {
-  const c = committed(root);
+  const c = heldTo(root);
   return c ? parsePrevious(c.text, c.source) : null;
 }
