@@ -20,11 +20,14 @@ export class AllocatorError extends Error {
   /** `message` is false in release device bundles, which carry codes only (see BUILD_MESSAGES). */
   constructor(code: AllocatorErrorCode, message: string | false, offset?: number) {
     super(message ? `${code}: ${message}` : code);
-    this.name = 'AllocatorError';
     this.code = code;
     this.offset = offset;
   }
 }
+
+// `name` is defined on the prototype, never assigned: xsl freezes the built-ins of a Moddable app, and
+// assigning a property that frozen Error.prototype holds throws a TypeError (the override mistake).
+Object.defineProperty(AllocatorError.prototype, 'name', { value: 'AllocatorError', writable: true, configurable: true });
 
 /** `size` if it is a non-negative integer no larger than `limit`, else INVALID_SIZE saying why. */
 export function checkSize(size: unknown, limit: number, what: string): number {
