@@ -15,8 +15,8 @@ import { bestFit } from '../src/strategies/best-fit.js';
 import { firstFit } from '../src/strategies/first-fit.js';
 import { nextFit } from '../src/strategies/next-fit.js';
 import { tlsf } from '../src/strategies/tlsf.js';
-import { attachFastPath } from '../src/strategies/tlsf-fast.js';
 import { worstFit } from '../src/strategies/worst-fit.js';
+import { tlsfPathOver } from '../src/tlsf-allocator.js';
 import type { StrategyName } from '../src/types.js';
 
 const STRUCTURES: Record<StrategyName, FreeStructure> = {
@@ -63,16 +63,19 @@ export function probeSpanWords(buffer: ArrayBufferLike, strategy: StrategyName, 
   const u8 = new Uint8Array(copy.buffer);
   const used = [...walkBlocks(poolView(copy, u8, s, debug))].filter((b) => b.used);
   const P: Pool = poolView(m, u8, s, debug);
-  attachFastPath(P, u8.length, false);
+  // The path the pool's allocator takes: TlsfAllocator's methods for a release TLSF pool, else the core.
+  const calls = strategy === 'tlsf' && !debug
+    ? tlsfPathOver(P, u8.length)
+    : { allocate: (size: number) => allocateCore(P, size, 8), free: (p: number) => freeCore(P, p - 8) };
   const worst: SpanWords = { allocate: 0, free: 0 };
   for (let i = 0; i < FREES && i < used.length; i++) {
     counter.touched = 0;
-    freeCore(P, used[Math.floor((i * used.length) / Math.min(FREES, used.length))].offset);
+    calls.free(used[Math.floor((i * used.length) / Math.min(FREES, used.length))].pointer);
     worst.free = Math.max(worst.free, counter.touched);
   }
   for (const size of sizes) {
     counter.touched = 0;
-    allocateCore(P, size, 8);
+    calls.allocate(size);
     worst.allocate = Math.max(worst.allocate, counter.touched);
   }
   return worst;

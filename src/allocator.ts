@@ -4,11 +4,10 @@
  */
 import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
 import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
-import { attachFastPath } from './strategies/tlsf-fast.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
 import { AllocatorError, MAX_ALIGNMENT, checkAlignment, checkSize, destroyedError, isPowerOfTwo } from './errors.js';
-import { atomicsLock } from './locks/atomics.js';
-import { interruptLock, softwareMask } from './locks/interrupt.js';
+import { AtomicsLock } from './locks/atomics.js';
+import { InterruptLock, SoftwareMask } from './locks/interrupt.js';
 import type { Lock } from './locks/lock.js';
 import { makeTracer, type Tracer } from './tracer.js';
 import { noLock } from './locks/none.js';
@@ -52,8 +51,8 @@ function structureFor(name: string): FreeStructure {
 function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
   const l = BUILD_LOCK || name;
   if (l === 'none') return noLock;
-  if (l === 'interrupt') return interruptLock(options.interrupts || softwareMask());
-  if (l === 'atomics') return atomicsLock(m);
+  if (l === 'interrupt') return new InterruptLock(options.interrupts || new SoftwareMask());
+  if (l === 'atomics') return new AtomicsLock(m);
   return bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(name)})`);
 }
 
@@ -67,6 +66,20 @@ function checkOptionTypes(options: object): void {
   }
 }
 
+/**
+ * An ArrayBuffer, a SharedArrayBuffer, or a host buffer: on a Moddable device, C memory handed to
+ * JavaScript (the static pool, targets/moddable/mcalloc_pool.c), which a typed array views in place.
+ * (Given any other object, a typed array copies it into a new buffer of its own.)
+ */
+function isBuffer(b: unknown): boolean {
+  if (b instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && b instanceof SharedArrayBuffer)) return true;
+  try {
+    return typeof b === 'object' && b !== null && new Uint8Array(b as ArrayBuffer, 0, 0).buffer === b;
+  } catch {
+    return false;
+  }
+}
+
 function reserve(poolSize: number): Int32Array {
   try {
     return new Int32Array(new ArrayBuffer(poolSize), 0, poolSize >> 2);
@@ -75,101 +88,120 @@ function reserve(poolSize: number): Int32Array {
   }
 }
 
+/** What the options of createAllocator() settle to once every one is checked; the pool exists. */
+export interface Settings {
+  readonly m: Int32Array;
+  readonly s: FreeStructure;
+  readonly strategy: StrategyName;
+  readonly lock: LockName;
+  readonly poolSize: number;
+  readonly alignment: number;
+  readonly debug: boolean;
+  readonly attach: boolean;
+  readonly options: AllocatorOptions;
+}
+
+/**
+ * Checks every option (INVALID_OPTIONS naming it), then reserves the pool: nothing is made or written
+ * before all of them are known to be good.
+ */
+export function settle(options: AllocatorOptions = {}): Settings {
+  if (options === null || typeof options !== 'object') bad(BUILD_MESSAGES && 'options must be an object');
+  checkOptionTypes(options);
+  const { buffer, attach = false } = options;
+  let poolSize: number;
+  if (buffer !== undefined) {
+    if (!isBuffer(buffer)) bad(BUILD_MESSAGES && 'buffer must be an ArrayBuffer or a SharedArrayBuffer');
+    // A detached buffer reads as 0 bytes: refused below as too small, before a view is made of it.
+    poolSize = buffer.byteLength & ~7;
+  } else {
+    if (attach) bad(BUILD_MESSAGES && 'attach needs the buffer of an initialised pool');
+    poolSize = options.poolSize === undefined ? 65536 : options.poolSize;
+    if (typeof poolSize !== 'number' || !Number.isInteger(poolSize)) bad(BUILD_MESSAGES && `poolSize must be an integer (got ${String(poolSize)})`);
+  }
+  if (poolSize > MAX_POOL) bad(BUILD_MESSAGES && `poolSize ${poolSize} is over the limit of ${MAX_POOL} bytes (offsets are 32-bit words)`);
+  const alignment = options.alignment === undefined ? 8 : options.alignment;
+  if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) bad(BUILD_MESSAGES && `alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
+  if (BUILD_TRACE && options.trace !== undefined && typeof options.trace !== 'function') bad(BUILD_MESSAGES && 'trace must be a function');
+  if ((BUILD_LOCK === '' || BUILD_LOCK === 'interrupt') && options.interrupts !== undefined && (typeof options.interrupts !== 'object' || typeof options.interrupts.disable !== 'function' || typeof options.interrupts.restore !== 'function')) {
+    bad(BUILD_MESSAGES && 'interrupts must have disable() and restore(state)');
+  }
+  let strategy = options.strategy;
+  let debug = BUILD_DEBUG === 2 ? options.debug === true : BUILD_DEBUG === 1;
+  if (BUILD_DEBUG !== 2 && options.debug !== undefined && options.debug !== (BUILD_DEBUG === 1)) {
+    bad(BUILD_MESSAGES && `this build is ${BUILD_DEBUG === 1 ? 'debug' : 'release'} only`);
+  }
+  if (buffer !== undefined && poolSize < MIN_BLOCK * 4) bad(BUILD_MESSAGES && `buffer has ${buffer.byteLength} bytes: too small for a pool (or detached)`);
+  let m = buffer !== undefined ? new Int32Array(buffer, 0, poolSize >> 2) : null;
+  if (m !== null && attach) {
+    // Only a shared pool is attached to: bundles built with another lock leave the code out.
+    if (BUILD_LOCK !== '' && BUILD_LOCK !== 'atomics') bad(BUILD_MESSAGES && 'attach needs a build with the atomics lock');
+    else {
+      if (m.length < 8 || m[H_MAGIC] !== MAGIC) bad(BUILD_MESSAGES && 'attach: the buffer holds no mcalloc pool');
+      if (m[H_VERSION] !== VERSION) bad(BUILD_MESSAGES && `attach: pool layout version ${m[H_VERSION]}, this code reads version ${VERSION}`);
+      if (m[H_POOL_SIZE] > buffer!.byteLength) bad(BUILD_MESSAGES && 'attach: the pool header claims more bytes than the buffer has');
+      const named = STRATEGY_NAMES[(m[H_CONFIG] & 0xff) - 1];
+      if (named === undefined) bad(BUILD_MESSAGES && 'attach: unknown strategy id in the pool header');
+      if (strategy !== undefined && strategy !== named) bad(BUILD_MESSAGES && `attach: the pool uses ${named}, not ${strategy}`);
+      strategy = named;
+      debug = (m[H_CONFIG] & (1 << 8)) !== 0;
+      if (BUILD_DEBUG !== 2 && debug !== (BUILD_DEBUG === 1)) bad(BUILD_MESSAGES && `attach: the pool is ${debug ? 'debug' : 'release'}, this build is not`);
+      poolSize = m[H_POOL_SIZE];
+      // The bounds are kept in this allocator from here on: they must be those the layout implies.
+      if (poolSize < 0 || m[H_HEAP_START] !== headerBytes(structureFor(named!), poolSize) || m[H_HEAP_END] !== heapEnd(poolSize)) {
+        bad(BUILD_MESSAGES && 'attach: the pool header is damaged (heap bounds do not match its size)');
+      }
+    }
+  }
+  if (strategy === undefined) strategy = (BUILD_STRATEGY || 'tlsf') as StrategyName;
+  if (BUILD_STRATEGY && strategy !== BUILD_STRATEGY) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_STRATEGY} strategy only (got ${JSON.stringify(strategy)})`);
+  const s = structureFor(strategy);
+  const lock = options.lock === undefined ? ((BUILD_LOCK || 'none') as LockName) : options.lock;
+  if (BUILD_LOCK === '' && LOCKS.indexOf(lock) < 0) bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(lock)})`);
+  if (BUILD_LOCK && lock !== BUILD_LOCK) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
+  const minimum = headerBytes(s, Math.max(poolSize, 0)) + MIN_BLOCK + OVERHEAD;
+  if (poolSize < minimum) bad(BUILD_MESSAGES && `poolSize must be at least ${minimum} bytes for ${strategy} (got ${poolSize})`);
+  if (m === null) {
+    // Reserved only once every option is known to be good.
+    m = reserve(poolSize);
+  }
+  return { m, s, strategy, lock, poolSize, alignment: Math.max(alignment, 8), debug, attach, options };
+}
+
+/**
+ * Whether the settled pool takes TlsfAllocator (tlsf-allocator.ts): TLSF, release, no lock, no trace,
+ * the default alignment of 8, and a pool no other allocator can reach (not attached to, not in a
+ * SharedArrayBuffer), since that class keeps the statistics outside the pool between calls. Device
+ * bundles fold the build constants.
+ */
+export function takesTlsfPath(c: Settings): boolean {
+  return (BUILD_STRATEGY === '' || BUILD_STRATEGY === 'tlsf') && BUILD_DEBUG !== 1 && (BUILD_LOCK === '' || BUILD_LOCK === 'none')
+    && c.strategy === 'tlsf' && !c.debug && c.lock === 'none' && c.alignment === 8 && !(BUILD_TRACE && c.options.trace)
+    && !c.attach && !(typeof SharedArrayBuffer !== 'undefined' && c.m.buffer instanceof SharedArrayBuffer);
+}
+
 export class PoolAllocator implements Allocator {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   readonly strategy: StrategyName;
   readonly lock: LockName;
   readonly poolSize: number;
-  private P: Pool | null;
+  protected P: Pool | null;
   private readonly L: Lock;
   private readonly alignment: number;
   private readonly T: Tracer | null;
 
-  constructor(options: AllocatorOptions = {}) {
-    if (options === null || typeof options !== 'object') bad(BUILD_MESSAGES && 'options must be an object');
-    checkOptionTypes(options);
-    const { buffer, attach = false } = options;
-    let poolSize: number;
-    if (buffer !== undefined) {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
-      if (!(buffer instanceof ArrayBuffer) && !shared) bad(BUILD_MESSAGES && 'buffer must be an ArrayBuffer or a SharedArrayBuffer');
-      // A detached buffer reads as 0 bytes: refused below as too small, before a view is made of it.
-      poolSize = buffer.byteLength & ~7;
-    } else {
-      if (attach) bad(BUILD_MESSAGES && 'attach needs the buffer of an initialised pool');
-      poolSize = options.poolSize === undefined ? 65536 : options.poolSize;
-      if (typeof poolSize !== 'number' || !Number.isInteger(poolSize)) bad(BUILD_MESSAGES && `poolSize must be an integer (got ${String(poolSize)})`);
-    }
-    if (poolSize > MAX_POOL) bad(BUILD_MESSAGES && `poolSize ${poolSize} is over the limit of ${MAX_POOL} bytes (offsets are 32-bit words)`);
-    const alignment = options.alignment === undefined ? 8 : options.alignment;
-    if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) bad(BUILD_MESSAGES && `alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
-    if (BUILD_TRACE && options.trace !== undefined && typeof options.trace !== 'function') bad(BUILD_MESSAGES && 'trace must be a function');
-    if ((BUILD_LOCK === '' || BUILD_LOCK === 'interrupt') && options.interrupts !== undefined && (typeof options.interrupts !== 'object' || typeof options.interrupts.disable !== 'function' || typeof options.interrupts.restore !== 'function')) {
-      bad(BUILD_MESSAGES && 'interrupts must have disable() and restore(state)');
-    }
-    let strategy = options.strategy;
-    let debug = BUILD_DEBUG === 2 ? options.debug === true : BUILD_DEBUG === 1;
-    if (BUILD_DEBUG !== 2 && options.debug !== undefined && options.debug !== (BUILD_DEBUG === 1)) {
-      bad(BUILD_MESSAGES && `this build is ${BUILD_DEBUG === 1 ? 'debug' : 'release'} only`);
-    }
-    if (buffer !== undefined && poolSize < MIN_BLOCK * 4) bad(BUILD_MESSAGES && `buffer has ${buffer.byteLength} bytes: too small for a pool (or detached)`);
-    let m = buffer !== undefined ? new Int32Array(buffer, 0, poolSize >> 2) : null;
-    if (m !== null && attach) {
-      // Only a shared pool is attached to: bundles built with another lock leave the code out.
-      if (BUILD_LOCK !== '' && BUILD_LOCK !== 'atomics') bad(BUILD_MESSAGES && 'attach needs a build with the atomics lock');
-      else {
-        if (m.length < 8 || m[H_MAGIC] !== MAGIC) bad(BUILD_MESSAGES && 'attach: the buffer holds no mcalloc pool');
-        if (m[H_VERSION] !== VERSION) bad(BUILD_MESSAGES && `attach: pool layout version ${m[H_VERSION]}, this code reads version ${VERSION}`);
-        if (m[H_POOL_SIZE] > buffer!.byteLength) bad(BUILD_MESSAGES && 'attach: the pool header claims more bytes than the buffer has');
-        const named = STRATEGY_NAMES[(m[H_CONFIG] & 0xff) - 1];
-        if (named === undefined) bad(BUILD_MESSAGES && 'attach: unknown strategy id in the pool header');
-        if (strategy !== undefined && strategy !== named) bad(BUILD_MESSAGES && `attach: the pool uses ${named}, not ${strategy}`);
-        strategy = named;
-        debug = (m[H_CONFIG] & (1 << 8)) !== 0;
-        if (BUILD_DEBUG !== 2 && debug !== (BUILD_DEBUG === 1)) bad(BUILD_MESSAGES && `attach: the pool is ${debug ? 'debug' : 'release'}, this build is not`);
-        poolSize = m[H_POOL_SIZE];
-        // The bounds are kept in this allocator from here on: they must be those the layout implies.
-        if (poolSize < 0 || m[H_HEAP_START] !== headerBytes(structureFor(named!), poolSize) || m[H_HEAP_END] !== heapEnd(poolSize)) {
-          bad(BUILD_MESSAGES && 'attach: the pool header is damaged (heap bounds do not match its size)');
-        }
-      }
-    }
-    if (strategy === undefined) strategy = (BUILD_STRATEGY || 'tlsf') as StrategyName;
-    if (BUILD_STRATEGY && strategy !== BUILD_STRATEGY) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_STRATEGY} strategy only (got ${JSON.stringify(strategy)})`);
-    const s = structureFor(strategy);
-    const lock = options.lock === undefined ? ((BUILD_LOCK || 'none') as LockName) : options.lock;
-    if (BUILD_LOCK && lock !== BUILD_LOCK) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
-    const minimum = headerBytes(s, Math.max(poolSize, 0)) + MIN_BLOCK + OVERHEAD;
-    if (poolSize < minimum) bad(BUILD_MESSAGES && `poolSize must be at least ${minimum} bytes for ${strategy} (got ${poolSize})`);
-    if (m === null) {
-      // Reserved only once every option is known to be good.
-      m = reserve(poolSize);
-    }
-    this.L = lockFor(lock, m, options);
-    const start = headerBytes(s, poolSize);
-    const P: Pool = { m, u8: new Uint8Array(m.buffer, 0, poolSize), s, debug: BUILD_DEBUG !== 0 && debug, start, end: heapEnd(poolSize), fast: null };
-    this.P = P;
+  constructor(c: Settings) {
+    const { m, s, poolSize, options } = c;
+    // P first: XS finds an object's properties in the order they were made, and every call reads it.
+    this.P = { m, start: headerBytes(s, poolSize), end: heapEnd(poolSize), u8: new Uint8Array(m.buffer, 0, poolSize), s, debug: BUILD_DEBUG !== 0 && c.debug };
+    this.L = lockFor(c.lock, m, options);
     this.buffer = m.buffer;
-    this.strategy = strategy;
-    this.lock = lock;
+    this.strategy = c.strategy;
+    this.lock = c.lock;
     this.poolSize = poolSize;
-    this.alignment = Math.max(alignment, 8);
+    this.alignment = c.alignment;
     this.T = BUILD_TRACE && options.trace ? makeTracer(options.trace) : null;
-    // Statistics and salt are kept by the fast path only where no other allocator can reach the pool.
-    const shared = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
-    const f = attachFastPath(P, poolSize, lock === 'none' && !shared && !attach);
-    // The device default, TLSF in a release pool with no lock, no trace and the default alignment of
-    // 8: allocate, free and reallocate are the closures of tlsf-fast.ts, own properties that shadow
-    // the methods below (one call each, no lock, no layers). Defined, not assigned: xsl freezes a
-    // preloaded module's class, and assigning a property that a frozen prototype has throws.
-    if (f !== null && (BUILD_LOCK === 'none' || this.L === noLock) && this.alignment === 8 && this.T === null) {
-      Object.defineProperties(this, {
-        allocate: { value: f!.allocate, configurable: true },
-        free: { value: f!.free, configurable: true },
-        reallocate: { value: f!.reallocate, configurable: true },
-      });
-    }
-    if (!attach) this.format();
+    if (!c.attach) this.format();
   }
 
   get destroyed(): boolean {
@@ -190,7 +222,6 @@ export class PoolAllocator implements Allocator {
     const token = this.L.enter();
     try {
       formatPool(P, this.poolSize, 31 - Math.clz32(this.alignment), salt);
-      if (P.fast !== null) P.fast.reload();
       if (BUILD_DEBUG !== 0 && P.debug) poison(P, P.start + 12, P.end - 4);
     } finally {
       this.L.leave(token);
@@ -339,16 +370,7 @@ export class PoolAllocator implements Allocator {
   }
 
   destroy(): void {
-    const P = this.pool();
-    // The fast path's closures say DESTROYED too, should a caller hold one.
-    if (P.fast !== null) {
-      P.fast.flush(); // the header keeps the final statistics
-      P.fast.destroy();
-    }
+    this.pool();
     this.P = null;
-    // The methods again, which say DESTROYED (nothing to delete where the fast path was not installed).
-    Reflect.deleteProperty(this, 'allocate');
-    Reflect.deleteProperty(this, 'free');
-    Reflect.deleteProperty(this, 'reallocate');
   }
 }

@@ -4,8 +4,8 @@
  * and no locking here: allocator.ts validates and wraps each call in the lock. Every word read from
  * the pool is checked before it is acted on (guard.ts): the block a call takes or frees and its
  * neighbours before the call's first write, the links inside the free structure as it unlinks them.
- * Damage is reported (HEAP_CORRUPTED), never acted on. Release TLSF pools take the fast path of tlsf-fast.ts,
- * which makes the same checks inline.
+ * Damage is reported (HEAP_CORRUPTED), never acted on. Release TLSF pools with no lock take
+ * tlsf-allocator.ts, which makes the same checks inline.
  *
  * Freeing merges with both neighbours at once (boundary tags):
  *
@@ -16,7 +16,7 @@
  *
  * Sizes here are block sizes (header included); `need` is a request converted by blockNeed().
  */
-import { BUILD_DEBUG, BUILD_MESSAGES, BUILD_STRATEGY } from './build.js';
+import { BUILD_DEBUG, BUILD_MESSAGES } from './build.js';
 import { corrupted, freeSizeAt, nextHeader, prevFree } from './guard.js';
 import { poison, poisonProblem, seal } from './poison.js';
 import { preempt } from './preempt.js';
@@ -150,24 +150,14 @@ function trim(P: Pool, b: number, need: number, nh: number): number {
 
 /**
  * The statistics change: allocations, frees, used bytes (the peak follows; the used block count is
- * derived: allocations minus frees). A pool with a fast path may keep them there (tlsf-fast.ts).
+ * derived: allocations minus frees).
  */
 function count(P: Pool, allocs: number, frees: number, bytes: number): void {
-  if (fast(P)) return P.fast!.count(allocs, frees, bytes);
   const m = P.m;
   m[H_ALLOCS] += allocs;
   m[H_FREES] += frees;
   const used = (m[H_USED_BYTES] += bytes);
   if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
-}
-
-/**
- * Release TLSF pools have a fast path (tlsf-fast.ts, attached to the pool as P.fast) for allocate and
- * free; debug pools, whose poison and canaries live here, and the list strategies take the generic
- * one. A device bundle knows which at build time, so the test folds away.
- */
-function fast(P: Pool): boolean {
-  return BUILD_STRATEGY === 'tlsf' ? BUILD_DEBUG === 0 || (BUILD_DEBUG === 2 && P.fast !== null) : BUILD_STRATEGY === '' && P.fast !== null;
 }
 
 /** The last check before a pointer leaves the allocator: inside the heap, aligned, a used block. */
@@ -179,7 +169,6 @@ function result(P: Pool, b: number, size: number): number {
 
 /** Returns a pointer (payload offset) to at least `size` bytes aligned to `align` (a power of two >= 8), or 0. */
 export function allocateCore(P: Pool, size: number, align: number): number {
-  if (align <= 8 && fast(P)) return P.fast!.allocate(size);
   const m = P.m;
   let b = 0;
   // Larger than the heap: fails here, before blockNeed's 32-bit arithmetic could wrap.
@@ -210,21 +199,16 @@ export function allocateCore(P: Pool, size: number, align: number): number {
     return 0;
   }
   const bytes = m[(b >> 2) + 1] & ~FLAG_MASK;
-  if (fast(P)) {
-    P.fast!.count(1, 0, bytes);
-  } else {
-    // count(P, 1, 0, bytes), inline: the allocate path of the list strategies.
-    m[H_ALLOCS]++;
-    const used = (m[H_USED_BYTES] += bytes);
-    if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
-  }
+  // count(P, 1, 0, bytes), inline: the allocate path of the list strategies.
+  m[H_ALLOCS]++;
+  const used = (m[H_USED_BYTES] += bytes);
+  if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
   // result(), inlined on the allocate path: the block must lie inside the heap.
   if ((b & 7) !== 0 || b < P.start || b + bytes > P.end || (BUILD_DEBUG !== 0 && P.debug)) return result(P, b, size);
   return b + OVERHEAD;
 }
 
 export function freeCore(P: Pool, b: number): void {
-  if (fast(P)) return P.fast!.free(b + OVERHEAD);
   const m = P.m;
   const size = blockSizeOf(m, b);
   release(P, b);

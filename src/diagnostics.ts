@@ -20,21 +20,23 @@ import type { AllocatorStats, BlockInfo } from './types.js';
  * into its predecessor. Old pointers after reset() are neither: the salt changed, so their check
  * words and links no longer decode.
  */
-function wasFreed(P: Pool, b: number): boolean {
+function wasFreed(P: Pool, b: number, frees: number): boolean {
   const m = P.m;
   if (isTombstone(m, b)) return true;
   const size = m[(b >> 2) + 1];
   const k = m[H_SALT];
   // Nothing freed since format: the free block at the heap start was never a pointer of this pool.
-  return stat(P, H_FREES) > 0 && (size & 7) === 0 && size >= MIN_BLOCK && size <= P.end - b && m[((b + size) >> 2) - 1] === size
+  return frees > 0 && (size & 7) === 0 && size >= MIN_BLOCK && size <= P.end - b && m[((b + size) >> 2) - 1] === size
     && !badLink(P, m[b >> 2] ^ k) && !badLink(P, m[(b >> 2) + 2] ^ k);
 }
 
 /**
  * The block of pointer `p`, or a typed error. Release builds check range, alignment, the USED bit and
- * the salted check word (O(1)); debug pools also walk the heap to prove `p` starts a block.
+ * the salted check word (O(1)); debug pools also walk the heap to prove `p` starts a block. `frees`
+ * (the count of frees since format: none, and no free block was ever a pointer) is the header's unless
+ * the caller keeps it (tlsf-allocator.ts).
  */
-export function validatePointer(P: Pool, p: unknown, what: string): number {
+export function validatePointer(P: Pool, p: unknown, what: string, frees = P.m[H_FREES]): number {
   const m = P.m;
   // typeof first: `>>>` on a BigInt or a Symbol throws a TypeError.
   const b = typeof p === 'number' ? p - OVERHEAD : -1;
@@ -59,28 +61,28 @@ export function validatePointer(P: Pool, p: unknown, what: string): number {
       if (bad) throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `${what}: block at ${b}: ${bad}`, b);
       return b;
     }
-    if (!used && ((x === b && m[H_FREES] > 0) || isTombstone(m, b))) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
+    if (!used && ((x === b && frees > 0) || isTombstone(m, b))) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
     throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block (it lies inside the ${used ? 'used' : 'free'} block at ${x})`, p as number);
   }
   const h = m[(b >> 2) + 1];
   const size = h & ~FLAG_MASK;
   // checkWord(m, b), inline: this runs on every free and reallocate.
   if ((h & USED) === 0 || m[b >> 2] !== (Math.imul(b ^ m[H_SALT], CHECK_MIX) | 1) || size < MIN_BLOCK || size > P.end - b) {
-    if ((h & USED) === 0 && wasFreed(P, b)) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
+    if ((h & USED) === 0 && wasFreed(P, b, frees)) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
     throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, p as number);
   }
   return b;
 }
 
 /** For inline copies of validatePointer's release checks: the error validatePointer gives for `p`. */
-export function refusePointer(P: Pool, p: unknown, what: string): never {
-  validatePointer(P, p, what);
+export function refusePointer(P: Pool, p: unknown, what: string, frees: number): never {
+  validatePointer(P, p, what, frees);
   throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${String(p)} is not the start of an allocated block`, p as number);
 }
 
-/** A statistics word of the header; a fast path may keep it (tlsf-fast.ts). */
+/** A statistics word of the header. */
 function stat(P: Pool, word: number): number {
-  return P.fast !== null ? P.fast.stat(word) : P.m[word];
+  return P.m[word];
 }
 
 function describe(v: unknown): string {

@@ -31,7 +31,6 @@
  * size and footer is checked before it is acted on (guard.ts). The heap bounds the code relies on are
  * kept in the Pool object, not read back from the header.
  */
-import type { FastPath } from './strategies/tlsf-fast.js';
 import type { StrategyName } from './types.js';
 
 export const MAGIC = 0x4d43414c; // 'MCAL'
@@ -79,7 +78,6 @@ export const FLAG_MASK = 7;
 /** Check word and size word in front of every payload. */
 export const OVERHEAD = 8;
 export const MIN_BLOCK = 16;
-export const GRANULE = 8;
 /** Largest pool: offsets and sizes are signed 32-bit words. */
 export const MAX_POOL = 0x7ffffff8;
 /** Debug blocks end with canary bytes and the requested size: at least 4 + 4 extra bytes. */
@@ -118,14 +116,12 @@ export interface FreeStructure {
  */
 export interface Pool {
   readonly m: Int32Array;
-  readonly u8: Uint8Array;
-  readonly s: FreeStructure;
-  readonly debug: boolean;
   /** The first block (H_HEAP_START) and the end sentinel (H_HEAP_END). */
   readonly start: number;
   readonly end: number;
-  /** Release TLSF pools: allocate, free and reallocate of tlsf-fast.ts, set once by the allocator. */
-  fast: FastPath | null;
+  readonly u8: Uint8Array;
+  readonly s: FreeStructure;
+  readonly debug: boolean;
 }
 
 /** A block's size in bytes, header included (its size word without the flag bits). */
@@ -180,5 +176,5 @@ export function formatPool(P: Pool, poolSize: number, alignLog2: number, salt: n
 
 /** A Pool over a formatted pool's words, with the bounds its header states (for tools that probe a copy). */
 export function poolView(m: Int32Array, u8: Uint8Array, s: FreeStructure, debug: boolean): Pool {
-  return { m, u8, s, debug, start: m[H_HEAP_START], end: m[H_HEAP_END], fast: null };
+  return { m, start: m[H_HEAP_START], end: m[H_HEAP_END], u8, s, debug };
 }

@@ -32,7 +32,6 @@ for (const seed of [1, 2, 3]) {
     // allocator has a lock, so it keeps nothing outside the pool that check() and stats() could miss).
     const other = createAllocator({ poolSize, lock: 'interrupt' });
     const P: Pool = poolView(new Int32Array(other.buffer), new Uint8Array(other.buffer), tlsf, false);
-    t.is(P.fast, null);
     const r = rng(seed);
     const live: [number, number][] = [];
     let ops = 0;
@@ -117,23 +116,23 @@ test('a stray write into the top word: no block outside the heap or over a live 
   }
 });
 
-test('closures taken from the allocator work like its methods, and say DESTROYED once it is destroyed', (t) => {
+test('the fast path is methods of the class (nothing made per allocator), which say DESTROYED once it is destroyed', (t) => {
   const h = createAllocator({ poolSize: 8192 });
-  const { allocate, free, reallocate } = h;
-  const p = allocate(100);
+  for (const name of ['allocate', 'free', 'reallocate']) t.false(Object.prototype.hasOwnProperty.call(h, name), `${name} is not an own property`);
+  t.not(Object.getPrototypeOf(h), Object.getPrototypeOf(createAllocator({ poolSize: 8192, lock: 'interrupt' })), 'a locked pool takes the generic class');
+  const p = h.allocate(100);
   t.not(p, 0);
-  const q = reallocate(p, 200);
-  free(q);
-  t.is(code(() => free(q)), 'DOUBLE_FREE');
-  const r = allocate(10);
+  const q = h.reallocate(p, 200);
+  h.free(q);
+  t.is(code(() => h.free(q)), 'DOUBLE_FREE');
+  const r = h.allocate(10);
   h.destroy();
-  t.is(code(() => allocate(10)), 'DESTROYED');
-  t.is(code(() => allocate(10, 64)), 'DESTROYED');
-  t.is(code(() => free(r)), 'DESTROYED');
-  t.is(code(() => reallocate(r, 20)), 'DESTROYED');
-  t.is(code(() => reallocate(0, 20)), 'DESTROYED');
   t.is(code(() => h.allocate(10)), 'DESTROYED');
+  t.is(code(() => h.allocate(10, 64)), 'DESTROYED');
   t.is(code(() => h.free(r)), 'DESTROYED');
+  t.is(code(() => h.reallocate(r, 20)), 'DESTROYED');
+  t.is(code(() => h.reallocate(0, 20)), 'DESTROYED');
+  t.is(code(() => h.stats()), 'DESTROYED');
 });
 
 test('an alignment argument on the fast path: checked first, then honoured', (t) => {
@@ -149,11 +148,11 @@ test('an alignment argument on the fast path: checked first, then honoured', (t)
   h.check();
 });
 
-test('statistics the fast path keeps: stats() and check() see them, reset() zeroes them, destroy() writes them to the header', (t) => {
+test('statistics of the fast path: in the header, where stats() and check() read them; reset() zeroes them', (t) => {
   const h = createAllocator({ poolSize: 8192 });
   const m = new Int32Array(h.buffer);
   const a = h.allocate(100);
-  const b = h.allocate(64, 64); // the generic path, which counts through the fast path
+  const b = h.allocate(64, 64); // the generic path, counting in the same header words
   const c = h.reallocate(a, 3000); // a move
   h.free(b);
   let s = h.stats();

@@ -9,7 +9,7 @@ import { poolView, type FreeStructure, type Pool } from '../src/pool.js';
 import { createAllocator, type StrategyName } from '../src/index.js';
 import { firstFit } from '../src/strategies/first-fit.js';
 import { tlsf } from '../src/strategies/tlsf.js';
-import { attachFastPath } from '../src/strategies/tlsf-fast.js';
+import { tlsfPathOver } from '../src/tlsf-allocator.js';
 import { countingView } from '../sim/span-probe.js';
 
 const SIZES = [8, 24, 100, 300, 700, 1500, 6000];
@@ -23,13 +23,14 @@ function maxWordsPerPair(strategy: StrategyName, s: FreeStructure, holes: number
   if (heap.stats().freeBlocks !== holes + 1) throw new Error('setup: wrong number of free blocks');
   const counter = countingView(new Int32Array(heap.buffer));
   const P: Pool = poolView(counter.view, new Uint8Array(heap.buffer), s, false);
-  attachFastPath(P, heap.poolSize, false); // the path TLSF pools take (null for a list strategy)
+  // The path the pool's allocator takes: TlsfAllocator's methods for TLSF, the core for a list strategy.
+  const calls = strategy === 'tlsf' ? tlsfPathOver(P, heap.poolSize) : { allocate: (n: number) => allocateCore(P, n, 8), free: (p: number) => freeCore(P, p - 8) };
   let worst = 0;
   for (const size of SIZES) {
     counter.touched = 0;
-    const p = allocateCore(P, size, 8);
+    const p = calls.allocate(size);
     if (p === 0) throw new Error(`setup: ${size} bytes did not fit`);
-    freeCore(P, p - 8);
+    calls.free(p);
     worst = Math.max(worst, counter.touched);
   }
   heap.check();

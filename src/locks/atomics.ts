@@ -22,42 +22,48 @@ const WAIT_MS = 50;
 const MAX_TIMEOUTS = 1200;
 const MAX_SPIN_ROUNDS = MAX_TIMEOUTS << 10;
 
-export function atomicsLock(m: Int32Array): Lock {
-  // Atomics.wait needs a shared buffer and a thread that may block; learn the latter on first use.
-  let canWait = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
+/** A class, not closures: its methods stay in flash on a device; an instance is a few slots. */
+export class AtomicsLock implements Lock {
+  /** Atomics.wait needs a shared buffer and a thread that may block; the latter is learnt on first use. */
+  private canWait: boolean;
+  private stalls = 0;
+
+  constructor(private readonly m: Int32Array) {
+    this.canWait = typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
+  }
+
+  enter(): number {
+    const m = this.m;
+    if (Atomics.compareExchange(m, H_LOCK, 0, 1) === 0) return 0;
+    for (let i = 0; i < SPIN; i++) {
+      if (Atomics.load(m, H_LOCK) === 0 && Atomics.compareExchange(m, H_LOCK, 0, 1) === 0) return 0;
+    }
+    // Announce a waiter (2), so that the holder's leave() wakes one; taking the lock this way leaves
+    // it at 2, which at worst costs one needless notify.
+    this.stalls = 0;
+    for (let rounds = 1; Atomics.exchange(m, H_LOCK, 2) !== 0; rounds++) this.pause(rounds);
+    return 0;
+  }
+
+  leave(): void {
+    if (Atomics.exchange(this.m, H_LOCK, 0) === 2) Atomics.notify(this.m, H_LOCK, 1);
+  }
 
   /** Sleeps (or spins) until the word may have changed from 2; throws LOCK_TIMEOUT when that takes too long. */
-  let stalls = 0;
-  function pause(rounds: number): void {
-    if (canWait) {
+  private pause(rounds: number): void {
+    const m = this.m;
+    if (this.canWait) {
       try {
-        if (Atomics.wait(m, H_LOCK, 2, WAIT_MS) === 'timed-out' && ++stalls > MAX_TIMEOUTS) timeout();
+        if (Atomics.wait(m, H_LOCK, 2, WAIT_MS) === 'timed-out' && ++this.stalls > MAX_TIMEOUTS) timeout();
         return;
       } catch (e) {
         if (e instanceof AllocatorError) throw e;
-        canWait = false; // "Atomics.wait cannot be called in this context"
+        this.canWait = false; // "Atomics.wait cannot be called in this context"
       }
     }
     if (rounds > MAX_SPIN_ROUNDS) timeout();
     for (let i = 1 << Math.min(rounds, 10); i > 0; i--) if (Atomics.load(m, H_LOCK) === 0) return;
   }
-
-  return {
-    enter() {
-      if (Atomics.compareExchange(m, H_LOCK, 0, 1) === 0) return 0;
-      for (let i = 0; i < SPIN; i++) {
-        if (Atomics.load(m, H_LOCK) === 0 && Atomics.compareExchange(m, H_LOCK, 0, 1) === 0) return 0;
-      }
-      // Announce a waiter (2), so that the holder's leave() wakes one; taking the lock this way leaves
-      // it at 2, which at worst costs one needless notify.
-      stalls = 0;
-      for (let rounds = 1; Atomics.exchange(m, H_LOCK, 2) !== 0; rounds++) pause(rounds);
-      return 0;
-    },
-    leave() {
-      if (Atomics.exchange(m, H_LOCK, 0) === 2) Atomics.notify(m, H_LOCK, 1);
-    },
-  };
 }
 
 function timeout(): never {

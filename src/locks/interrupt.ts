@@ -11,23 +11,29 @@ import type { Lock } from './lock.js';
  * The mask when nobody supplies one: tracks the state so nesting is still checked. One per allocator,
  * made at run time: a mutable object in a preloaded module would cost RAM on the device (xsl: "not frozen").
  */
-export function softwareMask(): InterruptMask & { masked: number } {
-  return {
-    masked: 0,
-    disable() {
-      const previous = this.masked;
-      this.masked = 1;
-      return previous;
-    },
-    restore(state) {
-      this.masked = state;
-    },
-  };
+export class SoftwareMask implements InterruptMask {
+  masked = 0;
+
+  disable(): number {
+    const previous = this.masked;
+    this.masked = 1;
+    return previous;
+  }
+
+  restore(state: number): void {
+    this.masked = state;
+  }
 }
 
-export function interruptLock(mask: InterruptMask): Lock {
-  return {
-    enter: () => mask.disable(),
-    leave: (state) => mask.restore(state),
-  };
+/** A class, not closures: its methods stay in flash on a device; an instance is two slots. */
+export class InterruptLock implements Lock {
+  constructor(private readonly mask: InterruptMask) {}
+
+  enter(): number {
+    return this.mask.disable();
+  }
+
+  leave(state: number): void {
+    this.mask.restore(state);
+  }
 }

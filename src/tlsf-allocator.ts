@@ -1,101 +1,133 @@
 /**
- * The fast path: allocate, free and reallocate of a release TLSF pool (the device default), one
- * function each, as closures over the pool's words and bounds. XS is an interpreter whose meter
- * counts about one unit per byte code (a call 20-35, a property read 3, a typed-array access 6-10), so
- * each call is written out here once: the argument checks, the search, the checks of guard.ts, the
- * split or merge, relinking in place, the top, the statistics. A block that changes bucket costs one
- * call (bucketInsert, bucketRemove, bucketMove). The checks are those of the generic path (core.ts),
- * which list strategies, debug pools, aligned requests and backward growth use:
+ * The allocator of a release TLSF pool with no lock (the device default): allocate, free and
+ * reallocate written out once each as methods, so that a call is one method call with no layers. XS is
+ * an interpreter whose meter counts about one unit per byte code (a call 20-35, a property read 3, a
+ * typed-array access 6-10), so each call does here, inline, what core.ts and tlsf.ts do through the
+ * free structure: the argument checks, the search, the checks of guard.ts, the split or merge,
+ * relinking in place, the top, the statistics. A block that changes bucket costs one call
+ * (bucketInsert, bucketRemove, bucketMove). The checks are those of the generic path (core.ts), which
+ * debug and locked pools, aligned requests and backward growth take:
  *
  *   allocate: the block found is 8-aligned, inside the heap, sized >= the need with a matching footer;
  *             its bucket neighbours link back to it (safe unlinking) before it leaves the bucket.
  *   free:     the pointer is in range, aligned, USED, with its salted check word; the next block is a
  *             used block with its check word (or the end) or a sound free block; a free previous block
  *             ends exactly here. All before the first write.
+ *
+ * Methods of a class, not closures: a preloaded module's class stays in flash, while a function made at
+ * run time gets its bytecode copied into RAM for every allocator (XS_CODE_CODE in xsRun.c). The
+ * statistics and the salt live in the pool header, where stats(), check() and an attached allocator
+ * read them.
  */
-import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY } from '../build.js';
-import { allocateCore, reallocateCore } from '../core.js';
-import { refusePointer } from '../diagnostics.js';
-import { checkAlignment, checkSize, destroyedError } from '../errors.js';
-import { corrupted } from '../guard.js';
+import { BUILD_MESSAGES } from './build.js';
+import { PoolAllocator, type Settings } from './allocator.js';
+import type { AllocatorStats } from './types.js';
+import { allocateCore, reallocateCore, usableBytes } from './core.js';
+import { refusePointer, validatePointer } from './diagnostics.js';
+import { checkAlignment, checkSize, destroyedError } from './errors.js';
+import { corrupted } from './guard.js';
 import {
   CHECK_MIX, FLAG_MASK, H_ALLOCS, H_FAILED, H_FL_BITMAP, H_FREES, H_PEAK_USED, H_ROOTS, H_SALT, H_TOP, H_USED_BYTES, MIN_BLOCK,
   OVERHEAD, PREV_FREE, USED, type Pool,
-} from '../pool.js';
-import { preempt } from '../preempt.js';
-import { FALLBACK_SCAN, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketInsert, bucketMove, bucketRemove, bucketReplace, checkLinks, relink, tlsf } from './tlsf.js';
+} from './pool.js';
+import { preempt } from './preempt.js';
+import { FALLBACK_SCAN, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketInsert, bucketMove, bucketRemove, bucketReplace, checkLinks, relink } from './strategies/tlsf.js';
 
-/** allocate, free and reallocate with the public contract (allocator.ts), for a release TLSF pool. */
-export interface FastPath {
-  allocate(size: number, alignment?: number): number;
-  free(ptr: number): void;
-  reallocate(ptr: number, size: number): number;
-  /** The statistics change: allocations, frees, used bytes (the peak follows). For core.ts. */
-  count(allocs: number, frees: number, bytes: number): void;
-  /** A statistics word of the header (H_ALLOCS, H_FREES, H_USED_BYTES, H_PEAK_USED) as it is now. */
-  stat(word: number): number;
-  /** Writes the statistics it keeps to the pool header (allocator.destroy()). */
-  flush(): void;
-  /** Reads them back from the header (after format). */
-  reload(): void;
-  /** From now on every call throws DESTROYED (allocator.destroy()). */
-  destroy(): void;
-}
+// Math's functions as module constants: one read instead of a global and a property lookup.
+const clz32 = Math.clz32;
+const imul = Math.imul;
 
-/**
- * Gives a release TLSF pool its fast path (P.fast) and returns it; null for other pools. What it
- * does not handle itself it leaves to core.ts: an alignment argument, and a block that grows
- * backwards into a free previous block (with the default alignment of 8: pools with another take
- * the generic path).
- */
-export function attachFastPath(P: Pool, poolSize: number, owned: boolean): FastPath | null {
-  // Debug-only bundles leave the fast path out.
-  if (BUILD_DEBUG === 1 || !(BUILD_STRATEGY === 'tlsf' || (BUILD_STRATEGY === '' && P.s === tlsf)) || (BUILD_DEBUG === 2 && P.debug)) return null;
-  P.fast = fastPath(P, poolSize, owned);
-  return P.fast;
-}
+export class TlsfAllocator extends PoolAllocator {
+  /**
+   * The salt and the statistics, kept here while the methods below run (a property costs a third of a
+   * pool word in XS) and written to the header whenever anything else reads or counts them: stats(),
+   * check(), destroy(), and the calls that take the generic path. Only a pool no other allocator can
+   * reach takes this class (takesTlsfPath), so nobody else reads the header in between.
+   */
+  private k = 0;
+  private allocs = 0;
+  private frees = 0;
+  private used = 0;
+  private peak = 0;
 
-/**
- * `owned`: no other allocator reaches the pool (lock `none`, not attached, not in a SharedArrayBuffer),
- * so the statistics and the salt can live in variables of the closures, which XS reads and writes for
- * a third of the cost of a pool word; stats() and check() read them through stat(), and destroy()
- * writes them back. Other pools keep both in the header, where a Worker sharing the pool sees them.
- * Device bundles decide by their lock at build time (a bundle with lock `none` cannot attach).
- */
-function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
-  const keeps = BUILD_LOCK === 'none' || (BUILD_LOCK === '' && owned);
-  let nAllocs = 0;
-  let nFrees = 0;
-  let nUsed = 0;
-  let nPeak = 0;
-  // The salt too: it changes only when this allocator formats the pool (reload() follows).
-  let salt = 0;
-  const m = P.m;
-  const end = P.end;
-  // Both change once, on destroy(), so that the tests the calls make anyway send them to the refusals
-  // below: every pointer is out of range, every size too large.
-  let start = P.start;
-  let heap = end - start;
-  /** The top's footer and the end sentinel's header. */
-  const endFooter = (end >> 2) - 1;
-  const endHeader = (end >> 2) + 1;
-  // Math's functions as closure constants: one read instead of a global and a property lookup.
-  const clz32 = Math.clz32;
-  const imul = Math.imul;
+  constructor(c: Settings) {
+    super(c);
+    this.reload();
+  }
 
-  function allocate(size: number, alignment?: number): number {
+  /** Writes the statistics to the pool header. */
+  private flush(): void {
+    const m = this.P!.m;
+    m[H_ALLOCS] = this.allocs;
+    m[H_FREES] = this.frees;
+    m[H_USED_BYTES] = this.used;
+    m[H_PEAK_USED] = this.peak;
+  }
+
+  /** Reads the salt and the statistics back from the header (after format, or a generic-path call). */
+  private reload(): void {
+    const m = this.P!.m;
+    this.k = m[H_SALT];
+    this.allocs = m[H_ALLOCS];
+    this.frees = m[H_FREES];
+    this.used = m[H_USED_BYTES];
+    this.peak = m[H_PEAK_USED];
+  }
+
+  /** A pointer free() or reallocate() refuses: validatePointer's error for it (DOUBLE_FREE needs the count of frees). */
+  private refuse(ptr: unknown, what: string): never {
+    return refusePointer(this.P!, ptr, what, this.frees);
+  }
+
+  usableSize(ptr: number): number {
+    const P = this.P;
+    if (P === null) return destroyedError();
+    return usableBytes(P, validatePointer(P, ptr, 'usableSize', this.frees));
+  }
+
+  stats(): AllocatorStats {
+    if (this.P !== null) this.flush();
+    return super.stats();
+  }
+
+  check(): void {
+    if (this.P !== null) this.flush();
+    super.check();
+  }
+
+  reset(): void {
+    super.reset();
+    this.reload();
+  }
+
+  destroy(): void {
+    if (this.P !== null) this.flush();
+    super.destroy();
+  }
+
+  allocate(size: number, alignment?: number): number {
+    const P = this.P;
+    if (P === null) return destroyedError();
+    const m = P.m;
+    const start = P.start;
+    const end = P.end;
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > heap) {
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > end - start) {
       // A bad argument throws; a size the heap cannot hold fails here, before the rounding below could wrap.
-      if (heap < 0) destroyedError();
-      checkSize(size, poolSize, 'allocate');
+      checkSize(size, this.poolSize, 'allocate');
       if (alignment !== undefined) checkAlignment(alignment, 'allocate');
       m[H_FAILED]++;
       return 0;
     }
-    if (alignment !== undefined) return allocateCore(P, size, Math.max(checkAlignment(alignment, 'allocate'), 8));
+    if (alignment !== undefined) {
+      const a = Math.max(checkAlignment(alignment, 'allocate'), 8);
+      this.flush();
+      const p = allocateCore(P, size, a);
+      this.reload();
+      return p;
+    }
     const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
-    const k = keeps ? salt : m[H_SALT];
+    const k = this.k;
     // The request's own class (fl, sl); `row` is its first-level row in the roots.
     let fl = 0;
     let sl = need >>> 3;
@@ -204,7 +236,7 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
         m[H_FAILED]++;
         return 0;
       }
-      if (!(b >= start && ((b | tsize) & 7) === 0 && b + tsize === end && m[endFooter] === tsize)) {
+      if (!(b >= start && ((b | tsize) & 7) === 0 && b + tsize === end && m[(end >> 2) - 1] === tsize)) {
         corrupted(b, BUILD_MESSAGES && `the TLSF top is not a free block that ends the heap (size word ${tsize})`);
       }
       preempt();
@@ -214,39 +246,37 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
         const r = b + need;
         m[H_TOP] = r;
         m[(r >> 2) + 1] = rest;
-        m[endFooter] = rest;
+        m[(end >> 2) - 1] = rest;
         got = need;
       } else {
         m[H_TOP] = 0;
-        m[endHeader] = USED;
+        m[(end >> 2) + 1] = USED;
       }
     }
     m[(b >> 2) + 1] = got | USED;
     m[b >> 2] = imul(b ^ k, CHECK_MIX) | 1; // checkWord(m, b)
-    if (keeps) {
-      nAllocs++;
-      nUsed += got;
-      if (nUsed > nPeak) nPeak = nUsed;
-    } else {
-      m[H_ALLOCS]++;
-      got = m[H_USED_BYTES] += got;
-      if (got > m[H_PEAK_USED]) m[H_PEAK_USED] = got;
-    }
+    this.allocs++;
+    if ((this.used += got) > this.peak) this.peak = this.used;
     return b + OVERHEAD;
   }
 
-  function free(ptr: number): void {
+  free(ptr: number): void {
+    const P = this.P;
+    if (P === null) return destroyedError();
     if (ptr === 0) return;
+    const m = P.m;
+    const start = P.start;
+    const end = P.end;
     // validatePointer(), inline: typeof first (`-` and `>>>` throw on a Symbol or a BigInt), then
     // range, integer, alignment, USED, the check word.
-    if (typeof ptr !== 'number') refuse(ptr, 'free');
+    if (typeof ptr !== 'number') this.refuse(ptr, 'free');
     const b = ptr - OVERHEAD;
-    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) refuse(ptr, 'free');
-    const k = keeps ? salt : m[H_SALT];
+    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) this.refuse(ptr, 'free');
+    const k = this.k;
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
-    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) refuse(ptr, 'free');
+    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) this.refuse(ptr, 'free');
     const n = b + own;
     const nh = m[(n >> 2) + 1];
     // nextHeader() and prevFree() of guard.ts, inline: every check before the first write.
@@ -305,36 +335,28 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
     m[(f >> 2) + 1] = size;
     m[((f + size) >> 2) - 1] = size;
     m[((f + size) >> 2) + 1] |= PREV_FREE;
-    if (keeps) {
-      nFrees++;
-      nUsed -= own;
-    } else {
-      m[H_FREES]++;
-      m[H_USED_BYTES] -= own;
-    }
+    this.frees++;
+    this.used -= own;
   }
 
-  /**
-   * In place when the block, with its free next block, is large enough: it shrinks (the tail is
-   * freed, merged with a free next block) or grows forward. Otherwise the generic path grows it
-   * backwards when a free previous block is there, and this function moves it when not.
-   */
-  function reallocate(ptr: number, size: number): number {
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > heap) {
-      if (heap < 0) destroyedError();
-      checkSize(size, poolSize, 'reallocate');
-    }
-    if (ptr === 0) return allocate(size);
+  reallocate(ptr: number, size: number): number {
+    const P = this.P;
+    if (P === null) return destroyedError();
+    const m = P.m;
+    const start = P.start;
+    const end = P.end;
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > end - start) checkSize(size, this.poolSize, 'reallocate');
+    if (ptr === 0) return this.allocate(size);
     // validatePointer(), inline, as in free().
-    if (typeof ptr !== 'number') refuse(ptr, 'reallocate');
+    if (typeof ptr !== 'number') this.refuse(ptr, 'reallocate');
     const b = ptr - OVERHEAD;
-    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) refuse(ptr, 'reallocate');
-    const k = keeps ? salt : m[H_SALT];
+    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) this.refuse(ptr, 'reallocate');
+    const k = this.k;
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
-    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) refuse(ptr, 'reallocate');
-    if (size > heap) {
+    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) this.refuse(ptr, 'reallocate');
+    if (size > end - start) {
       m[H_FAILED]++;
       return 0;
     }
@@ -350,19 +372,19 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
     if (rest < 0) {
       // Growing backwards into a free previous block is the generic path's; a move is done here:
       // allocate, copy the whole payload (the request is larger), free.
-      if (h & PREV_FREE) return reallocateCore(P, b, size, 8);
-      const p = allocate(size);
+      if (h & PREV_FREE) {
+        this.flush();
+        const p = reallocateCore(P, b, size, 8);
+        this.reload();
+        return p;
+      }
+      const p = this.allocate(size);
       if (p === 0) return 0;
       m.copyWithin(p >> 2, ptr >> 2, n >> 2);
-      free(ptr);
+      this.free(ptr);
       // A move is neither an allocation nor a free.
-      if (keeps) {
-        nAllocs--;
-        nFrees--;
-      } else {
-        m[H_ALLOCS]--;
-        m[H_FREES]--;
-      }
+      this.allocs--;
+      this.frees--;
       return p;
     }
     preempt();
@@ -384,61 +406,18 @@ function fastPath(P: Pool, poolSize: number, owned: boolean): FastPath {
       m[((t + rest) >> 2) - 1] = rest;
       m[w + 1] = need | (h & FLAG_MASK);
     }
-    const bytes = (m[w + 1] & ~FLAG_MASK) - own;
-    if (keeps) {
-      if ((nUsed += bytes) > nPeak) nPeak = nUsed;
-    } else {
-      count(0, 0, bytes);
-    }
+    if ((this.used += (m[w + 1] & ~FLAG_MASK) - own) > this.peak) this.peak = this.used;
     return ptr;
   }
+}
 
-  /** A pointer free() refuses: validatePointer's error for it, or DESTROYED. */
-  function refuse(ptr: unknown, what: string): never {
-    if (heap < 0) destroyedError();
-    return refusePointer(P, ptr, what);
-  }
-
-  function count(allocs: number, frees: number, bytes: number): void {
-    if (keeps) {
-      nAllocs += allocs;
-      nFrees += frees;
-      if ((nUsed += bytes) > nPeak) nPeak = nUsed;
-    } else {
-      m[H_ALLOCS] += allocs;
-      m[H_FREES] += frees;
-      const used = (m[H_USED_BYTES] += bytes);
-      if (used > m[H_PEAK_USED]) m[H_PEAK_USED] = used;
-    }
-  }
-
-  function stat(word: number): number {
-    if (!keeps) return m[word];
-    return word === H_ALLOCS ? nAllocs : word === H_FREES ? nFrees : word === H_USED_BYTES ? nUsed : word === H_PEAK_USED ? nPeak : m[word];
-  }
-
-  function flush(): void {
-    if (keeps) {
-      m[H_ALLOCS] = nAllocs;
-      m[H_FREES] = nFrees;
-      m[H_USED_BYTES] = nUsed;
-      m[H_PEAK_USED] = nPeak;
-    }
-  }
-
-  function reload(): void {
-    salt = m[H_SALT];
-    nAllocs = m[H_ALLOCS];
-    nFrees = m[H_FREES];
-    nUsed = m[H_USED_BYTES];
-    nPeak = m[H_PEAK_USED];
-  }
-
-  function destroy(): void {
-    start = Infinity;
-    heap = -1;
-  }
-
-  reload();
-  return { allocate, free, reallocate, count, stat, flush, reload, destroy };
+/**
+ * TlsfAllocator's allocate, free and reallocate over a Pool the caller made (host tools that count
+ * the words a call touches through a counting view of the pool: sim/span-probe.ts, the O(1) test).
+ * Its statistics are its own; the pool header's stay as they were.
+ */
+export function tlsfPathOver(P: Pool, poolSize: number): Pick<TlsfAllocator, 'allocate' | 'free' | 'reallocate'> {
+  const path = Object.assign(Object.create(TlsfAllocator.prototype) as TlsfAllocator, { P, poolSize });
+  const m = P.m;
+  return Object.assign(path, { k: m[H_SALT], allocs: m[H_ALLOCS], frees: m[H_FREES], used: m[H_USED_BYTES], peak: m[H_PEAK_USED] });
 }
