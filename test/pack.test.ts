@@ -36,7 +36,7 @@ test('the tarball holds the library, the CLI, the device bundles, the Moddable g
   t.log(`${packed.filename}: ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${files.length} files`);
   for (const f of ['package.json', 'README.md', 'LICENSE', 'manifest.json', 'bin/mcalloc.mjs', 'dist/cli/mcalloc.js', 'dist/node/index.js', 'dist/node/index.d.ts',
     'dist/targets/esp32/mcalloc.js', 'dist/targets/esp8266/mcalloc.js', 'targets/esp32.json', 'targets/moddable/mcalloc-device.js',
-    'targets/moddable/mcalloc-irq.js', 'targets/moddable/mcu/mcalloc_irq.c', 'targets/moddable/host/mcalloc_irq.c', 'docs/api.md', 'docs/device.md']) {
+    'targets/moddable/mcalloc-irq.js', 'targets/moddable/mcu/mcalloc_irq.c', 'targets/moddable/host/mcalloc_irq.c', 'targets/moddable/mcalloc_irq_nest.h', 'docs/api.md', 'docs/device.md']) {
     t.true(files.includes(f), f);
   }
   for (const prefix of ['src/', 'sim/', 'test/', 'bench/', 'build/', 'node_modules/', 'dist/tsc/', 'examples/']) {

@@ -1,22 +1,20 @@
 /*
  * mcalloc's interrupt mask in the Moddable desktop simulator (lin, mac, win): there are no interrupts
- * to mask, but the depth is kept and checked exactly as on the device (mcu/mcalloc_irq.c), so an
- * unpaired or out-of-order restore fails here first.
+ * to mask, but Workers are threads, so a spinlock stands in for the device's critical section and the
+ * depth is kept and checked exactly as on the device (mcalloc_irq_nest.h): an unpaired or out-of-order
+ * restore fails here first, and interrupts (here: the spinlock) are released before it throws.
  */
 #include "xsmc.h"
 
-static int gDepth = 0;
+#ifdef _MSC_VER
+	#include <windows.h>
+	static volatile LONG gSection = 0;
+	#define mcallocSectionBegin() do { } while (InterlockedCompareExchange(&gSection, 1, 0) != 0)
+	#define mcallocSectionEnd() InterlockedExchange(&gSection, 0)
+#else
+	static int gSection = 0;
+	#define mcallocSectionBegin() do { } while (__atomic_exchange_n(&gSection, 1, __ATOMIC_ACQUIRE) != 0)
+	#define mcallocSectionEnd() __atomic_store_n(&gSection, 0, __ATOMIC_RELEASE)
+#endif
 
-void xs_mcalloc_irq_disable(xsMachine *the)
-{
-	xsmcSetInteger(xsResult, gDepth);
-	gDepth += 1;
-}
-
-void xs_mcalloc_irq_restore(xsMachine *the)
-{
-	int state = xsmcToInteger(xsArg(0));
-	if ((state < 0) || (state >= gDepth))
-		xsUnknownError("mcalloc: interrupt mask restored out of order");
-	gDepth = state;
-}
+#include "../mcalloc_irq_nest.h"

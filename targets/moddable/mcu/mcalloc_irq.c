@@ -1,34 +1,33 @@
 /*
- * mcalloc's interrupt mask on ESP32 and ESP8266: the Moddable critical section of xsHost.h
- * (portENTER_CRITICAL on the ESP32's global spinlock mux, noInterrupts() on the ESP8266). On both chips
- * modCriticalSectionDeclare is empty, so Begin and End may sit in two host functions.
+ * mcalloc's interrupt mask on the ESP32 family and the ESP8266: Moddable's critical section from
+ * xs/platforms/esp/xsHost.h (SDK 8.2.3), which differs by chip:
+ *  - ESP32, -S2, -S3 (Xtensa): vPortEnterCriticalSafe(&gCriticalMux). From a task, ESP-IDF raises this
+ *    core's interrupt level to XCHAL_EXCM_LEVEL (level-1..3 interrupts masked; high-level ones and the
+ *    NMI still run) and takes the spinlock gCriticalMux, spinning with no timeout while the other core
+ *    holds it.
+ *  - ESP32-C3, -C6, -H2 (RISC-V, one core): portENTER_CRITICAL_SAFE(&gCriticalMux), which on a
+ *    single-core build ignores the mux and raises the interrupt threshold.
+ *  - ESP8266: noInterrupts() (every level masked) and interrupts(), which unmasks unconditionally: it
+ *    does not nest, which is why mcalloc_irq_nest.h calls Begin/End only at the outermost level.
+ * modCriticalSectionDeclare is empty on all of them (checked below), so Begin and End may sit in two
+ * host functions. Inside, nothing may block or print (no trace(), printf, UART or mutex).
  *
- * The allocator calls disable() then restore(state) in pairs, in last-in first-out order (its lock wraps
- * each call in try/finally). ESP8266's noInterrupts()/interrupts() do not nest, so the depth is counted
- * here and the section is entered at depth 0 -> 1 and left at 1 -> 0 only. Only the XS task calls these.
- *
- * Keep the masked time short: an allocator call is microseconds (TLSF) to a list walk or a reallocate
- * copy; the ESP32 interrupt watchdog fires after about 300 ms.
+ * A call that never returns while masked is not recovered: the SDK's sdkconfig.defaults for esp32,
+ * esp32c3 and esp32s3 leave both CONFIG_ESP_INT_WDT and CONFIG_ESP_TASK_WDT_EN unset, so no watchdog
+ * resets the chip; that core hangs silently, and on a two-core chip the other core hangs too as soon as
+ * it enters a critical section on gCriticalMux. (Some boards' own sdkconfig enable the task watchdog;
+ * what it does then has not been tried.) Keep masked calls short: TLSF is bounded, a list strategy
+ * walks the free list, a reallocate may copy the block.
  */
 #include "xsmc.h"
 #include "xsHost.h"
 
-static int gDepth = 0;
+#define mcallocSectionBegin() modCriticalSectionBegin()
+#define mcallocSectionEnd() modCriticalSectionEnd()
 
-void xs_mcalloc_irq_disable(xsMachine *the)
-{
-	if (gDepth == 0)
-		modCriticalSectionBegin();
-	xsmcSetInteger(xsResult, gDepth);
-	gDepth += 1;
-}
+// A non-empty Declare would be a local of one function, which Begin and End in two functions cannot share.
+#define mcallocString(...) #__VA_ARGS__
+#define mcallocEmpty(...) (sizeof(mcallocString(__VA_ARGS__)) == 1)
+_Static_assert(mcallocEmpty(modCriticalSectionDeclare), "modCriticalSectionDeclare is not empty");
 
-void xs_mcalloc_irq_restore(xsMachine *the)
-{
-	int state = xsmcToInteger(xsArg(0));
-	if ((state < 0) || (state >= gDepth))
-		xsUnknownError("mcalloc: interrupt mask restored out of order");
-	gDepth = state;
-	if (gDepth == 0)
-		modCriticalSectionEnd();
-}
+#include "../mcalloc_irq_nest.h"
