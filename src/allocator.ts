@@ -5,7 +5,9 @@
 import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
 import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
-import { AllocatorError, MAX_ALIGNMENT, checkAlignment, checkSize, destroyedError, isPowerOfTwo } from './errors.js';
+import {
+  ALLOCATE, ALLOCATE_ZEROED, AllocatorError, FREE, MAX_ALIGNMENT, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError, isPowerOfTwo,
+} from './errors.js';
 import { AtomicsLock } from './locks/atomics.js';
 import { InterruptLock, SoftwareMask } from './locks/interrupt.js';
 import type { Lock } from './locks/lock.js';
@@ -158,6 +160,10 @@ export function settle(options: AllocatorOptions = {}): Settings {
   const s = structureFor(strategy);
   const lock = options.lock === undefined ? ((BUILD_LOCK || 'none') as LockName) : options.lock;
   if (BUILD_LOCK === '' && LOCKS.indexOf(lock) < 0) bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(lock)})`);
+  // XS's Atomics refuse a host buffer (test:moddable: "not a SharedArrayBuffer instance"): said here, not at the first call.
+  if (lock === 'atomics' && buffer !== undefined && !(buffer instanceof ArrayBuffer) && !(typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer)) {
+    bad(BUILD_MESSAGES && 'the atomics lock needs a SharedArrayBuffer (or an ArrayBuffer) pool: Atomics do not work on a host buffer such as the static pool');
+  }
   if (BUILD_LOCK && lock !== BUILD_LOCK) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
   const minimum = headerBytes(s, Math.max(poolSize, 0)) + MIN_BLOCK + OVERHEAD;
   if (poolSize < minimum) bad(BUILD_MESSAGES && `poolSize must be at least ${minimum} bytes for ${strategy} (got ${poolSize})`);
@@ -232,10 +238,10 @@ export class PoolAllocator implements Allocator {
     const P = this.P;
     if (P === null) return this.gone();
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'allocate');
+    if (typeof size !== NUMBER || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, ALLOCATE);
     let align = this.alignment;
     if (alignment !== undefined) {
-      if (checkAlignment(alignment, 'allocate') > align) align = alignment;
+      if (checkAlignment(alignment, ALLOCATE) > align) align = alignment;
     }
     // No lock: no enter/leave calls and no try/finally (XS meters both); device bundles built with
     // lock 'none' keep only this branch.
@@ -266,8 +272,8 @@ export class PoolAllocator implements Allocator {
 
   allocateZeroed(count: number, size: number): number {
     const P = this.pool();
-    checkSize(count, Infinity, 'allocateZeroed');
-    checkSize(size, Infinity, 'allocateZeroed');
+    checkSize(count, Infinity, ALLOCATE_ZEROED);
+    checkSize(size, Infinity, ALLOCATE_ZEROED);
     const total = count * size;
     if (total > this.poolSize) {
       throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `allocateZeroed: ${count} × ${size} = ${total} bytes is larger than the ${this.poolSize}-byte pool`);
@@ -280,17 +286,17 @@ export class PoolAllocator implements Allocator {
   reallocate(ptr: number, size: number): number {
     const P = this.P;
     if (P === null) return this.gone();
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, 'reallocate');
+    if (typeof size !== NUMBER || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, REALLOCATE);
     if (ptr === 0) return this.allocate(size);
     if (BUILD_LOCK === 'none' || this.L === noLock) {
-      const p = reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size, this.alignment);
+      const p = reallocateCore(P, validatePointer(P, ptr, REALLOCATE), size, this.alignment);
       if (BUILD_TRACE && this.T !== null) this.traced('r', ptr, p, size);
       return p;
     }
     const token = this.L.enter();
     let p: number;
     try {
-      p = reallocateCore(P, validatePointer(P, ptr, 'reallocate'), size, this.alignment);
+      p = reallocateCore(P, validatePointer(P, ptr, REALLOCATE), size, this.alignment);
       if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('r', ptr, p, size);
     } finally {
       this.L.leave(token);
@@ -304,13 +310,13 @@ export class PoolAllocator implements Allocator {
     if (P === null) return this.gone();
     if (ptr === 0) return;
     if (BUILD_LOCK === 'none' || this.L === noLock) {
-      freeCore(P, validatePointer(P, ptr, 'free'));
+      freeCore(P, validatePointer(P, ptr, FREE));
       if (BUILD_TRACE && this.T !== null) this.traced('f', ptr, 0, 0);
       return;
     }
     const token = this.L.enter();
     try {
-      freeCore(P, validatePointer(P, ptr, 'free'));
+      freeCore(P, validatePointer(P, ptr, FREE));
       if (BUILD_TRACE && this.T !== null) this.T.op('f', ptr, 0, 0);
     } finally {
       this.L.leave(token);
@@ -322,7 +328,7 @@ export class PoolAllocator implements Allocator {
     const P = this.pool();
     const token = this.L.enter();
     try {
-      return usableBytes(P, validatePointer(P, ptr, 'usableSize'));
+      return usableBytes(P, validatePointer(P, ptr, USABLE_SIZE));
     } finally {
       this.L.leave(token);
     }

@@ -5,7 +5,7 @@
  * check() is HEAP_CORRUPTED, whatever the pool holds.
  */
 import { BUILD_DEBUG, BUILD_MESSAGES } from './build.js';
-import { AllocatorError } from './errors.js';
+import { AllocatorError, CALL_NAMES, NUMBER } from './errors.js';
 import { badLink, corrupted } from './guard.js';
 import { canaryProblem, isTombstone, poisonProblem } from './poison.js';
 import {
@@ -36,15 +36,15 @@ function wasFreed(P: Pool, b: number, frees: number): boolean {
  * (the count of frees since format: none, and no free block was ever a pointer) is the header's unless
  * the caller keeps it (tlsf-allocator.ts).
  */
-export function validatePointer(P: Pool, p: unknown, what: string, frees = P.m[H_FREES]): number {
+export function validatePointer(P: Pool, p: unknown, call: number, frees = P.m[H_FREES]): number {
   const m = P.m;
   // typeof first: `>>>` on a BigInt or a Symbol throws a TypeError.
-  const b = typeof p === 'number' ? p - OVERHEAD : -1;
+  const b = typeof p === NUMBER ? (p as number) - OVERHEAD : -1;
   // (p >>> 0) === p: an integer, not negative. One test for the common case; the reason on failure.
   if (b < P.start || ((p as number) >>> 0) !== p || (b & 7) !== 0 || b >= P.end) {
     throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && (typeof p === 'number' && Number.isInteger(p)
-      ? `${what}: ${p} is not a pointer of this pool (out of range or misaligned)`
-      : `${what}: pointer must be an integer offset (got ${describe(p)})`), typeof p === 'number' ? p : undefined);
+      ? `${CALL_NAMES[call]}: ${p} is not a pointer of this pool (out of range or misaligned)`
+      : `${CALL_NAMES[call]}: pointer must be an integer offset (got ${describe(p)})`), typeof p === 'number' ? p : undefined);
   }
   if (BUILD_DEBUG !== 0 && P.debug) {
     // Exact: walk to the block that holds b (bounded: every step moves forward by a sane size).
@@ -58,26 +58,26 @@ export function validatePointer(P: Pool, p: unknown, what: string, frees = P.m[H
     const used = (m[(x >> 2) + 1] & USED) !== 0;
     if (x === b && used) {
       const bad = canaryProblem(P, b);
-      if (bad) throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `${what}: block at ${b}: ${bad}`, b);
+      if (bad) throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `${CALL_NAMES[call]}: block at ${b}: ${bad}`, b);
       return b;
     }
-    if (!used && ((x === b && frees > 0) || isTombstone(m, b))) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
-    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block (it lies inside the ${used ? 'used' : 'free'} block at ${x})`, p as number);
+    if (!used && ((x === b && frees > 0) || isTombstone(m, b))) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${CALL_NAMES[call]}: ${p} was already freed`, p as number);
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${CALL_NAMES[call]}: ${p} is not the start of an allocated block (it lies inside the ${used ? 'used' : 'free'} block at ${x})`, p as number);
   }
   const h = m[(b >> 2) + 1];
   const size = h & ~FLAG_MASK;
   // checkWord(m, b), inline: this runs on every free and reallocate.
   if ((h & USED) === 0 || m[b >> 2] !== (Math.imul(b ^ m[H_SALT], CHECK_MIX) | 1) || size < MIN_BLOCK || size > P.end - b) {
-    if ((h & USED) === 0 && wasFreed(P, b, frees)) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${what}: ${p} was already freed`, p as number);
-    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${p} is not the start of an allocated block`, p as number);
+    if ((h & USED) === 0 && wasFreed(P, b, frees)) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${CALL_NAMES[call]}: ${p} was already freed`, p as number);
+    throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${CALL_NAMES[call]}: ${p} is not the start of an allocated block`, p as number);
   }
   return b;
 }
 
 /** For inline copies of validatePointer's release checks: the error validatePointer gives for `p`. */
-export function refusePointer(P: Pool, p: unknown, what: string, frees: number): never {
-  validatePointer(P, p, what, frees);
-  throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${what}: ${String(p)} is not the start of an allocated block`, p as number);
+export function refusePointer(P: Pool, p: unknown, call: number, frees: number): never {
+  validatePointer(P, p, call, frees);
+  throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${CALL_NAMES[call]}: ${String(p)} is not the start of an allocated block`, p as number);
 }
 
 /** A statistics word of the header. */

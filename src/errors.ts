@@ -29,25 +29,43 @@ export class AllocatorError extends Error {
 // assigning a property that frozen Error.prototype holds throws a TypeError (the override mistake).
 Object.defineProperty(AllocatorError.prototype, 'name', { value: 'AllocatorError', writable: true, configurable: true });
 
+/**
+ * What `typeof` says of a number, as a module constant for the calls' argument checks: on XS a string
+ * literal evaluated in a preloaded module makes a new string each time (a 24-byte chunk of garbage per
+ * call, measured by test:moddable); a constant is made once, at preload.
+ */
+export const NUMBER = 'number' as const;
+
+/**
+ * The calls that check their arguments, by number, and their names for messages: a name passed as a
+ * string literal on every call would be garbage on XS (see NUMBER); numbers are free.
+ */
+export const ALLOCATE = 0;
+export const FREE = 1;
+export const REALLOCATE = 2;
+export const USABLE_SIZE = 3;
+export const ALLOCATE_ZEROED = 4;
+export const CALL_NAMES: readonly string[] = /*#__PURE__*/ Object.freeze(['allocate', 'free', 'reallocate', 'usableSize', 'allocateZeroed']);
+
 /** `size` if it is a non-negative integer no larger than `limit`, else INVALID_SIZE saying why. */
-export function checkSize(size: unknown, limit: number, what: string): number {
+export function checkSize(size: unknown, limit: number, call: number): number {
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
-    throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${what}: size must be a non-negative integer (got ${typeof size === 'number' ? size : typeof size})`);
+    throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${CALL_NAMES[call]}: size must be a non-negative integer (got ${typeof size === 'number' ? size : typeof size})`);
   }
-  if (size > limit) throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${what}: ${size} bytes is larger than the ${limit}-byte pool`);
+  if (size > limit) throw new AllocatorError('INVALID_SIZE', BUILD_MESSAGES && `${CALL_NAMES[call]}: ${size} bytes is larger than the ${limit}-byte pool`);
   return size;
 }
 
 export const MAX_ALIGNMENT = 1 << 24;
 
 export function isPowerOfTwo(n: unknown): n is number {
-  return typeof n === 'number' && Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+  return typeof n === NUMBER && Number.isInteger(n) && (n as number) > 0 && ((n as number) & ((n as number) - 1)) === 0;
 }
 
 /** An allocate() alignment argument: a power of two up to MAX_ALIGNMENT, else INVALID_ALIGNMENT. */
-export function checkAlignment(alignment: unknown, what: string): number {
+export function checkAlignment(alignment: unknown, call: number): number {
   if (!isPowerOfTwo(alignment) || alignment > MAX_ALIGNMENT) {
-    throw new AllocatorError('INVALID_ALIGNMENT', BUILD_MESSAGES && `${what}: alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
+    throw new AllocatorError('INVALID_ALIGNMENT', BUILD_MESSAGES && `${CALL_NAMES[call]}: alignment must be a power of two up to ${MAX_ALIGNMENT} (got ${String(alignment)})`);
   }
   return alignment;
 }

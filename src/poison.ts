@@ -43,13 +43,16 @@ export function seal(P: Pool, b: number, size: number): void {
   P.m[(end >> 2) - 1] = size;
 }
 
-/** The bytes between the requested size and the end of used block `b` must still be canaries. */
-export function canaryProblem(P: Pool, b: number): string {
+/**
+ * The bytes between the requested size and the end of used block `b` must still be canaries: what is
+ * wrong, or null (not '': a string literal evaluated in a preloaded module is a new string each time on XS).
+ */
+export function canaryProblem(P: Pool, b: number): string | null {
   const end = b + blockSizeOf(P.m, b);
   const requested = P.m[(end >> 2) - 1];
   if (requested < 0 || b + OVERHEAD + requested > end - 8) return `overrun: the requested-size word was overwritten`;
   for (let i = b + OVERHEAD + requested; i < end - 4; i++) {
     if (P.u8[i] !== CANARY_BYTE) return `overrun: canary byte at ${i} (${i - b - OVERHEAD - requested} bytes past the end of the ${requested}-byte request) was overwritten`;
   }
-  return '';
+  return null;
 }

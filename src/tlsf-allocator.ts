@@ -24,7 +24,7 @@ import { PoolAllocator, type Settings } from './allocator.js';
 import type { AllocatorStats } from './types.js';
 import { allocateCore, reallocateCore, usableBytes } from './core.js';
 import { refusePointer, validatePointer } from './diagnostics.js';
-import { checkAlignment, checkSize, destroyedError } from './errors.js';
+import { ALLOCATE, FREE, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError } from './errors.js';
 import { corrupted } from './guard.js';
 import {
   CHECK_MIX, FLAG_MASK, H_ALLOCS, H_FAILED, H_FL_BITMAP, H_FREES, H_PEAK_USED, H_ROOTS, H_SALT, H_TOP, H_USED_BYTES, MIN_BLOCK,
@@ -75,14 +75,14 @@ export class TlsfAllocator extends PoolAllocator {
   }
 
   /** A pointer free() or reallocate() refuses: validatePointer's error for it (DOUBLE_FREE needs the count of frees). */
-  private refuse(ptr: unknown, what: string): never {
-    return refusePointer(this.P!, ptr, what, this.frees);
+  private refuse(ptr: unknown, call: number): never {
+    return refusePointer(this.P!, ptr, call, this.frees);
   }
 
   usableSize(ptr: number): number {
     const P = this.P;
     if (P === null) return destroyedError();
-    return usableBytes(P, validatePointer(P, ptr, 'usableSize', this.frees));
+    return usableBytes(P, validatePointer(P, ptr, USABLE_SIZE, this.frees));
   }
 
   stats(): AllocatorStats {
@@ -112,15 +112,15 @@ export class TlsfAllocator extends PoolAllocator {
     const start = P.start;
     const end = P.end;
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > end - start) {
+    if (typeof size !== NUMBER || (size >>> 0) !== size || size > end - start) {
       // A bad argument throws; a size the heap cannot hold fails here, before the rounding below could wrap.
-      checkSize(size, this.poolSize, 'allocate');
-      if (alignment !== undefined) checkAlignment(alignment, 'allocate');
+      checkSize(size, this.poolSize, ALLOCATE);
+      if (alignment !== undefined) checkAlignment(alignment, ALLOCATE);
       m[H_FAILED]++;
       return 0;
     }
     if (alignment !== undefined) {
-      const a = Math.max(checkAlignment(alignment, 'allocate'), 8);
+      const a = Math.max(checkAlignment(alignment, ALLOCATE), 8);
       this.flush();
       const p = allocateCore(P, size, a);
       this.reload();
@@ -269,14 +269,14 @@ export class TlsfAllocator extends PoolAllocator {
     const end = P.end;
     // validatePointer(), inline: typeof first (`-` and `>>>` throw on a Symbol or a BigInt), then
     // range, integer, alignment, USED, the check word.
-    if (typeof ptr !== 'number') this.refuse(ptr, 'free');
+    if (typeof ptr !== NUMBER) this.refuse(ptr, FREE);
     const b = ptr - OVERHEAD;
-    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) this.refuse(ptr, 'free');
+    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) this.refuse(ptr, FREE);
     const k = this.k;
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
-    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) this.refuse(ptr, 'free');
+    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) this.refuse(ptr, FREE);
     const n = b + own;
     const nh = m[(n >> 2) + 1];
     // nextHeader() and prevFree() of guard.ts, inline: every check before the first write.
@@ -345,17 +345,17 @@ export class TlsfAllocator extends PoolAllocator {
     const m = P.m;
     const start = P.start;
     const end = P.end;
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > end - start) checkSize(size, this.poolSize, 'reallocate');
+    if (typeof size !== NUMBER || (size >>> 0) !== size || size > end - start) checkSize(size, this.poolSize, REALLOCATE);
     if (ptr === 0) return this.allocate(size);
     // validatePointer(), inline, as in free().
-    if (typeof ptr !== 'number') this.refuse(ptr, 'reallocate');
+    if (typeof ptr !== NUMBER) this.refuse(ptr, REALLOCATE);
     const b = ptr - OVERHEAD;
-    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) this.refuse(ptr, 'reallocate');
+    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) this.refuse(ptr, REALLOCATE);
     const k = this.k;
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
-    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) this.refuse(ptr, 'reallocate');
+    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) this.refuse(ptr, REALLOCATE);
     if (size > end - start) {
       m[H_FAILED]++;
       return 0;

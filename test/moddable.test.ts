@@ -11,7 +11,7 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'acorn';
 import { loadTargets } from '../build/targets.mjs';
@@ -19,7 +19,7 @@ import { closeXSHost, openXS } from './helpers/xs.js';
 
 test.after.always(() => closeXSHost());
 
-interface Section { modules?: Record<string, string | string[]>; preload?: string[]; error?: string }
+interface Section { modules?: Record<string, string | string[]>; preload?: string[]; error?: string; defines?: { mcalloc?: { pool_size?: number } } }
 interface Manifest extends Section { platforms: Record<string, Section> }
 
 const MANIFEST = 'manifest.json';
@@ -67,17 +67,26 @@ for (const platform of PLATFORMS) {
   });
 }
 
-test('the host functions of mcalloc-irq.js are exactly those every C file defines', (t) => {
-  const declared = [...readFileSync('targets/moddable/mcalloc-irq.js', 'utf8').matchAll(/^export function \w+\([^)]*\)\s*@\s*"(\w+)"/gm)].map((m) => m[1]).sort();
-  t.true(declared.length >= 2);
-  const cFiles = new Set(PLATFORMS.flatMap((p) => (modulesOf(p).get('*') ?? []).flatMap((path) => filesOf(path)).filter((f) => f.endsWith('.c'))));
-  t.true(cFiles.size >= 2, 'one C file for the devices, one for the desktop simulator');
-  for (const file of cFiles) {
-    // The definitions may sit in a header the file includes by a relative path (mcalloc_irq_nest.h).
-    const text = readFileSync(file, 'utf8');
-    const included = [...text.matchAll(/^#include "(\.[^"]+)"/gm)].map((m) => readFileSync(resolve(dirname(file), m[1]), 'utf8'));
-    const defined = [text, ...included].flatMap((c) => [...c.matchAll(/^void\s+(xs_\w+)\s*\(\s*xsMachine\s*\*\s*the\s*\)/gm)].map((m) => m[1])).sort();
-    t.deepEqual(defined, declared, relative('.', file));
+test('the host functions of mcalloc-irq.js and mcalloc-pool.js are exactly those the C files of each platform define', (t) => {
+  const declared = ['mcalloc-irq.js', 'mcalloc-pool.js'].flatMap((f) => [...readFileSync(join('targets', 'moddable', f), 'utf8').matchAll(/^export function \w+\([^)]*\)\s*@\s*"(\w+)"/gm)].map((m) => m[1])).sort();
+  t.true(declared.length >= 3);
+  for (const platform of PLATFORMS) {
+    const cFiles = (modulesOf(platform).get('*') ?? []).flatMap((path) => filesOf(path)).filter((f) => f.endsWith('.c'));
+    t.true(cFiles.length >= 2, `${platform}: the interrupt mask and the static pool`);
+    const defined = cFiles.flatMap((file) => {
+      // The definitions may sit in a header the file includes by a relative path (mcalloc_irq_nest.h).
+      const text = readFileSync(file, 'utf8');
+      const included = [...text.matchAll(/^#include "(\.[^"]+)"/gm)].map((m) => readFileSync(resolve(dirname(file), m[1]), 'utf8'));
+      return [text, ...included].flatMap((c) => [...c.matchAll(/^void\s+(xs_\w+)\s*\(\s*xsMachine\s*\*\s*the\s*\)/gm)].map((m) => m[1]));
+    }).sort();
+    t.deepEqual(defined, declared, platform);
+  }
+});
+
+test('the static pool of each platform is the size of its target bundle (defines.mcalloc.pool_size)', (t) => {
+  for (const platform of PLATFORMS) {
+    const size = manifest.platforms[platform].defines?.mcalloc?.pool_size ?? manifest.defines?.mcalloc?.pool_size;
+    t.is(size, targets.find((x) => x.name === bundleTarget(platform))?.poolSize, platform);
   }
 });
 
@@ -110,8 +119,12 @@ function linkForXS(source: string, imports: Record<string, string>): string {
   return out;
 }
 
-/** The stub native mask: the depth discipline of mcalloc_irq.c, with counters. */
-const STUB_IRQ = `globalThis.mcallocIrq = (() => {
+/**
+ * The stub native mask: the depth discipline of mcalloc_irq.c, with counters; and the static pool, which
+ * XS on a device hands over as a host buffer (an ArrayBuffer here: xsnap has no host buffers).
+ */
+const stubs = (poolSize: number) => `globalThis.mcallocPool = { staticPool: () => globalThis.staticMemory || (globalThis.staticMemory = new ArrayBuffer(${poolSize})) };
+globalThis.mcallocIrq = (() => {
   const irq = { depth: 0, disables: 0, restores: 0, maxDepth: 0 };
   irq.irqDisable = () => { irq.disables++; irq.maxDepth = Math.max(irq.maxDepth, irq.depth + 1); return irq.depth++; };
   irq.irqRestore = (state) => { if (state !== irq.depth - 1) { irq.depth = 0; throw new Error('restored out of order'); } irq.restores++; irq.depth = state; };
@@ -137,9 +150,9 @@ for (const name of [bundleTarget('esp32')!, bundleTarget('esp')!, 'sim']) {
   test(`XS, ${name} bundle: the device module creates nothing at load and ${masks ? 'gives the interrupt lock the native mask' : 'never masks interrupts'}`, async (t) => {
     const xs = await openXS();
     try {
-      await xs.evaluate(STUB_IRQ);
+      await xs.evaluate(stubs(target.poolSize));
       await xs.load(readFileSync(join('dist', 'targets', target.name, 'mcalloc.js'), 'utf8'), 'mcallocBundle');
-      await xs.load(linkForXS(WRAPPER, { 'mcalloc/bundle': 'mcallocBundle', 'mcalloc/irq': 'mcallocIrq' }));
+      await xs.load(linkForXS(WRAPPER, { 'mcalloc/bundle': 'mcallocBundle', 'mcalloc/irq': 'mcallocIrq', 'mcalloc/pool': 'mcallocPool' }));
       const { result } = await xs.run<Record<string, unknown>>(`
         const made = globalThis.restoreBuffers();
         const irq = globalThis.mcallocIrq;
@@ -183,9 +196,9 @@ for (const name of [bundleTarget('esp32')!, bundleTarget('esp')!, 'sim']) {
 test('XS: examples/hello/main.js runs on the esp32 bundle and traces its stats', async (t) => {
   const xs = await openXS();
   try {
-    await xs.evaluate(`${STUB_IRQ}\nrestoreBuffers(); globalThis.lines = []; globalThis.trace = (s) => { globalThis.lines.push(String(s)); };`);
+    await xs.evaluate(`${stubs(65536)}\nrestoreBuffers(); globalThis.lines = []; globalThis.trace = (s) => { globalThis.lines.push(String(s)); };`);
     await xs.load(readFileSync(join('dist', 'targets', bundleTarget('esp32')!, 'mcalloc.js'), 'utf8'), 'mcallocBundle');
-    await xs.load(linkForXS(WRAPPER, { 'mcalloc/bundle': 'mcallocBundle', 'mcalloc/irq': 'mcallocIrq' }));
+    await xs.load(linkForXS(WRAPPER, { 'mcalloc/bundle': 'mcallocBundle', 'mcalloc/irq': 'mcallocIrq', 'mcalloc/pool': 'mcallocPool' }));
     await xs.load(linkForXS(readFileSync('examples/hello/main.js', 'utf8'), { mcalloc: 'mcalloc' }), 'hello');
     const { result: lines } = await xs.run<string[]>('return globalThis.lines;');
     t.log(lines.join('').trimEnd());

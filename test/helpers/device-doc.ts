@@ -36,7 +36,38 @@ const SDK_REPORT = join('dist', 'moddable', 'sdk.json');
 const README = 'README.md';
 
 interface Spans { median: number; p99: number }
-interface SdkTarget { js: number; xsb: number; timing: { call: Record<'allocate' | 'free', Spans>; masked: null | Record<'allocate' | 'free', Spans> } }
+interface Use { slots: number; chunks: number }
+interface Ram { created: Use; calls: Use; afterOps: Use; destroyed: Use }
+interface SdkTarget {
+  js: number; xsb: number; timing: { call: Record<'allocate' | 'free', Spans>; masked: null | Record<'allocate' | 'free', Spans> };
+  ram?: { staticPool: Ram | null; arrayBuffer: Ram; poolSize: number };
+}
+
+/**
+ * The allocator's own RAM per target, from test:moddable: slots and chunk bytes beside the pool at
+ * creation, made by 10,000 calls with no collection in between, and left after destroy().
+ */
+function ramTable(names: string[]): string | null {
+  if (!existsSync(SDK_REPORT)) return null;
+  const report = JSON.parse(readFileSync(SDK_REPORT, 'utf8')) as { sdk: string; targets: Record<string, SdkTarget>; staticPool?: { poolSize: number; chunks: number } };
+  const cell = (r: Ram | null, pool: number) => (r === null
+    ? 'refused (atomics) | — | —'
+    : `${r.created.slots} slots + ${grouped(r.created.chunks - pool)} B | ${r.calls.slots} slots + ${grouped(r.calls.chunks)} B | ${r.destroyed.slots} slots + ${grouped(r.destroyed.chunks)} B`);
+  const rows = names.map((name) => {
+    const ram = report.targets[name]?.ram;
+    if (ram === undefined) throw new Error(`${SDK_REPORT} has no RAM figures for ${name}: run npm run test:moddable again`);
+    return `| \`${name}\` | ${cell(ram.staticPool, 0)} | ${cell(ram.arrayBuffer, ram.poolSize)} |`;
+  });
+  return [
+    `Moddable SDK ${report.sdk}, the x-cli-lin app of \`npm run test:moddable\` (slots are 16 bytes on a 32-bit MCU, 32 on this 64-bit host). One allocator per target, beside its pool: after \`createAllocator()\` and a full collection; what 10,000 mixed allocate/reallocate/free calls made with no collection in between; what is left after \`destroy()\`.`,
+    '',
+    '| target | static pool: at creation | made by the calls | after destroy | ArrayBuffer pool: at creation | made by the calls | after destroy |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    report.staticPool === undefined ? '' : `\`initAllocator()\` with the static pool of ${grouped(report.staticPool.poolSize)} bytes grew the XS chunk heap by ${grouped(report.staticPool.chunks)} bytes.`,
+  ].join('\n');
+}
 
 /** The table of what test:moddable measured, or null when it has not run here. */
 function sdkTable(names: string[]): string | null {
@@ -71,6 +102,8 @@ function sdkSummary(): string {
     `- SDK ${report.sdk}: xsc bytecode of the \`esp32\` bundle ${grouped(esp32.xsb)} bytes for ${grouped(esp32.js)} bytes of minified .js (${(esp32.xsb / esp32.js).toFixed(2)}×; every target in docs/device.md);`,
     `- one call on the desktop's SDK-built XS: allocate ${us(esp32.timing.call.allocate.median)} µs, free ${us(esp32.timing.call.free.median)} µs (\`esp32\`, median);`,
   ];
+  const ram = esp32.ram?.staticPool;
+  if (ram) lines.push(`- the allocator's own RAM beside its static pool (\`esp32\`): ${ram.created.slots} slots and ${grouped(ram.created.chunks)} chunk bytes; ${ram.calls.slots} slots and ${grouped(ram.calls.chunks)} bytes made by 10,000 calls;`);
   if (masking !== undefined) {
     const [name, t] = masking;
     lines.push(`- interrupts masked per call with the \`interrupt\` lock (\`${name}\`): allocate ${us(t.timing.masked!.allocate.median)} µs, free ${us(t.timing.masked!.free.median)} µs (median; p99 ${us(t.timing.masked!.allocate.p99)} and ${us(t.timing.masked!.free.p99)} µs).`);
@@ -104,6 +137,8 @@ async function main(): Promise<void> {
   ].join('\n'));
   const sdk = sdkTable(targets.map((t) => t.name));
   if (sdk !== null) text = replaceSection(text, 'sdk', sdk);
+  const ram = ramTable(targets.map((t) => t.name));
+  if (ram !== null) text = replaceSection(text, 'ram', ram);
   writeFileSync(DOC, text);
   if (sdk !== null) writeFileSync(README, replaceSection(readFileSync(README, 'utf8'), 'sdk-summary', sdkSummary()));
   console.log(`${DOC}: ${targets.length} targets${sdk === null ? `; the SDK table kept (no ${SDK_REPORT}: run npm run test:moddable with MODDABLE set)` : ', the SDK table from test:moddable'}`);

@@ -22,6 +22,8 @@ export interface WorkloadOptions {
   strategy: string;
   lock: string;
   debug: boolean;
+  /** Script expression for the pool's buffer (default: a new ArrayBuffer of poolSize bytes, zeroed). */
+  buffer?: string;
 }
 
 export interface WorkloadResult {
@@ -76,7 +78,7 @@ try {
   seeded = false;
 }
 try {
-  const heap = mcalloc.createAllocator(Object.assign({ buffer: new ArrayBuffer(POOL) }, OPTIONS));
+  const heap = mcalloc.createAllocator(Object.assign({ buffer: ${o.buffer ?? 'new ArrayBuffer(POOL)'} }, OPTIONS));
   const u8 = new Uint8Array(heap.buffer);
   const live = []; // [pointer, size, first byte]
   let liveBytes = 0, failed = 0, checks = 0;
