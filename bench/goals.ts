@@ -1,5 +1,6 @@
 /**
- * The goals of issue 10 (a lean fast path), checked against the measured figures of the bench's own
+ * The speed goals as issue 17 settled them (the allocator's RAM outranks the last 10% of speed; the
+ * earlier <= 400 was measured to be below the cost of TLSF's checks), checked against the measured figures of the bench's own
  * traces (a user's trace files are measured, not held to the goals). Where @thi.ng/malloc has two
  * configurations (merging free blocks, its default, and not), each goal is held against whichever is
  * stronger on that figure and trace, so no goal is met by picking thi.ng's weaker setting.
@@ -17,9 +18,10 @@ export interface GoalCheck {
 
 /** The device bundle the XS goals are about, with the lock its target ships. */
 export const XS_TARGET = 'esp32';
-export const XS_MEAN_LIMIT = 400;
-export const XS_TRACE_LIMIT = 500;
-export const NODE_SPEEDUP = 5;
+export const XS_MEAN_LIMIT = 560;
+/** XS compute per operation of TLSF at most this multiple of @thi.ng/malloc's, on every trace. */
+export const XS_THING_RATIO = 1.1;
+export const NODE_SPEEDUP = 3;
 /** O(1): the cost per pair with 10,000 free blocks at most this multiple of the cost with 10. */
 export const SCALING_LIMIT = 1.5;
 
@@ -62,20 +64,15 @@ function xsGoals(r: Results, traces: string[]): GoalCheck[] {
   const mean = geomean(tlsf.map((x) => x ?? NaN));
   const perTrace = traces.map((name, i) => `${name} ${whole(tlsf[i])}`).join(', ');
   const thing = traces.map((name) => bestThing(THINGS.map((n) => r.xs.perOp.get(name)?.get(n)), false));
-  const over = traces.filter((_, i) => tlsf[i] === null || (thing[i] !== null && tlsf[i]! > thing[i]!));
+  const over = traces.filter((_, i) => tlsf[i] === null || (thing[i] !== null && tlsf[i]! > thing[i]! * XS_THING_RATIO));
   return [
     {
       goal: `XS: the ${bundle} costs <= ${XS_MEAN_LIMIT} compute per operation, geometric mean over the traces (harness subtracted)`,
-      figures: `${whole(mean)}`,
+      figures: `${whole(mean)} (${perTrace})`,
       met: mean <= XS_MEAN_LIMIT,
     },
     {
-      goal: `XS: the ${bundle} costs <= ${XS_TRACE_LIMIT} compute per operation on every trace`,
-      figures: `${perTrace}; highest ${whole(Math.max(...tlsf.map((x) => x ?? Infinity)))}`,
-      met: tlsf.every((x) => x !== null && x <= XS_TRACE_LIMIT),
-    },
-    {
-      goal: "XS: TLSF compute per operation <= @thi.ng/malloc's on every trace",
+      goal: `XS: TLSF compute per operation <= ${XS_THING_RATIO}x @thi.ng/malloc's on every trace`,
       figures:
         traces.map((name, i) => `${name} ${whole(tlsf[i])} vs ${whole(thing[i])}`).join(', ') +
         (over.length > 0 ? `; more on ${over.join(', ')}` : ''),
@@ -91,16 +88,8 @@ function nodeGoals(r: Results, traces: string[]): GoalCheck[] {
     return thing && tlsf ? tlsf / thing : NaN;
   });
   const perTrace = traces.map((t, i) => `${t} ${f2(ratios[i])}x`).join(', ');
-  const slower = traces.filter((_, i) => !(ratios[i] >= 1));
   const g = geomean(ratios);
-  return [
-    {
-      goal: "Node: TLSF throughput >= @thi.ng/malloc's on every trace (median ops/s, ratio tlsf / thi.ng)",
-      figures: perTrace + (slower.length > 0 ? `; slower on ${slower.join(', ')}` : ''),
-      met: slower.length === 0,
-    },
-    { goal: `Node: TLSF throughput >= ${NODE_SPEEDUP}x @thi.ng/malloc's, geometric mean over the traces`, figures: `${f2(g)}x`, met: g >= NODE_SPEEDUP },
-  ];
+  return [{ goal: `Node: TLSF throughput >= ${NODE_SPEEDUP}x @thi.ng/malloc's, geometric mean over the traces (median ops/s)`, figures: `${f2(g)}x (${perTrace})`, met: g >= NODE_SPEEDUP }];
 }
 
 /** Each mcalloc strategy's utilization on each trace against the baseline run (previous.ts; same trace only). */

@@ -194,10 +194,10 @@ export function writeCliApp(targets: Target[], platformBundle: string): AppFiles
     `{
   let line = null, error = "";
   try {
-    const before = reading();
+    read(0);
     const heap = device.initAllocator();
-    const made = reading();
-    line = { poolSize: heap.poolSize, arrayBuffer: heap.buffer instanceof ArrayBuffer, grew: since(before, made), p: heap.allocate(100) };
+    read(2);
+    line = { poolSize: heap.poolSize, arrayBuffer: heap.buffer instanceof ArrayBuffer, grew: use(2), p: heap.allocate(100) };
     device.destroyAllocator();
   } catch (e) { error = String(e); }
   print(JSON.stringify({ kind: "static", line, error }));
