@@ -28,6 +28,8 @@ const NUMERIC_LINE = /^\s*\d+(\s+\d+)*\s*$/;
 export function parseTrace(text: string, options: ParseOptions = {}): TraceOp[] {
   const ops: TraceOp[] = [];
   const live = new Set<number>();
+  /** Line of the last free of each ID not allocated again since: a second free is a double free. */
+  const freedOn = new Map<number, number>();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const raw = options.lenient ? extractTraceLine(lines[i]) : lines[i];
@@ -35,19 +37,24 @@ export function parseTrace(text: string, options: ParseOptions = {}): TraceOp[] 
     const m = OP_LINE.exec(raw);
     if (!m) {
       if (NUMERIC_LINE.test(raw) || options.lenient) continue;
-      throw new TraceError(i + 1, `not a trace line: ${JSON.stringify(raw.slice(0, 80))}`);
+      throw new TraceError(i + 1, `not a trace line: ${excerpt(raw)}`);
     }
     const id = Number(m[2]);
     const size = m[3] === undefined ? undefined : Number(m[3]);
     if (m[1] === 'f') {
       if (size !== undefined) throw new TraceError(i + 1, `'f' takes only an ID`);
-      if (!live.delete(id)) throw new TraceError(i + 1, `free of unknown id ${id}`);
+      if (!live.delete(id)) {
+        const first = freedOn.get(id);
+        throw new TraceError(i + 1, first === undefined ? `free of unknown id ${id}` : `double free of id ${id} (freed on line ${first})`);
+      }
+      freedOn.set(id, i + 1);
       ops.push({ op: 'f', id });
     } else {
       if (size === undefined) throw new TraceError(i + 1, `'${m[1]}' needs an ID and a SIZE`);
       if (m[1] === 'a') {
         if (live.has(id)) throw new TraceError(i + 1, `id ${id} allocated twice`);
         live.add(id);
+        freedOn.delete(id);
         ops.push({ op: 'a', id, size });
       } else {
         if (!live.has(id)) throw new TraceError(i + 1, `reallocation of unknown id ${id}`);
@@ -70,6 +77,26 @@ export function traceTarget(text: string): string | undefined {
     if (m) return m[1].replace(/[.,;:]+$/, '');
   }
   return undefined;
+}
+
+/**
+ * A line as an error message may show it: quoted, at most about 60 characters, every character outside
+ * printable ASCII as a `\\xNN` / `\\u{…}` escape, so a binary file never writes raw bytes (terminal
+ * control sequences included) to the user's terminal.
+ */
+export function excerpt(line: string, max = 60): string {
+  let shown = '', taken = 0, unprintable = 0;
+  for (const c of line.slice(0, max)) {
+    const code = c.codePointAt(0)!;
+    const printable = code >= 0x20 && code < 0x7f;
+    const piece = printable ? (c === '"' || c === '\\' ? `\\${c}` : c) : code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+    if (shown.length + piece.length > max) break;
+    shown += piece;
+    taken += c.length;
+    if (!printable && code !== 9) unprintable++;
+  }
+  const binary = unprintable > 4 || unprintable * 8 > taken;
+  return `"${shown}"${taken < line.length ? '...' : ''}${binary ? ' (a binary file?)' : ''}`;
 }
 
 /** In a device log a trace line may follow a prefix (a timestamp, `mcalloc:`); keep the op part. */
