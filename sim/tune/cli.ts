@@ -19,7 +19,8 @@ import { TraceTooLarge } from './search.js';
 import { sampleSeries } from './series.js';
 import { STRATEGIES } from './replay.js';
 import { UsageError, copyToUser, findTarget, shown, tunedNote, writeTarget, type Target } from './targets.js';
-import { tune, type TuneResult } from './tune.js';
+import type { TuneResult } from './tune.js';
+import { tuneInWorkers } from './tune-workers.js';
 
 export const USAGE = `usage: mcalloc tune --trace FILE [options]     (in a clone of mcalloc: npm run tune -- ...)
        mcalloc tune --log FILE [options]
@@ -203,7 +204,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       throw new UsageError(`cannot write report ${args.report}: no directory ${dirname(args.report)}`);
     }
     const traceName = basename(args.trace);
-    const result = tune(ops, {
+    const result = await tuneInWorkers(ops, {
       headroom: args.headroom,
       alignment: target?.alignment,
       debug: target?.debug,
