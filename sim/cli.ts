@@ -31,7 +31,7 @@ const defaultIo: Io = { stdout: process.stdout, stderr: process.stderr };
 /** Runs the CLI; returns the exit code (0 pass, 1 problem found, 2 bad options). */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   let args;
-  let target: Target & { shipped?: boolean };
+  let target: Target & { yours?: boolean };
   try {
     args = parseSimArgs(argv);
     if (args.help) {
@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   const screen = new Screen(io.stderr);
   const what = model === 'workers' ? `${WORKERS} Workers on one shared pool` : `workload ${workload.name}`;
   // A target of the user's (a tuned copy, say) is named with its file: which pool ran must be plain.
-  const from = target.shipped === false ? ` from ${target.file}` : '';
+  const from = target.yours === true ? ` from ${target.file}` : '';
   if (!args.json) io.stdout.write(`mcalloc sim: target ${target.name}${from} (${target.strategy}, lock ${lock}, ${kib(target.poolSize)} pool), ${model} model, ${what}, seed ${args.seed}\n`);
   let finalMap: string[] = [];
   let run: SimRun;

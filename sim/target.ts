@@ -102,18 +102,29 @@ export function shown(path: string): string {
   return r !== '' && !r.startsWith('..') ? r : path;
 }
 
-/** Reads and checks the target NAME as the simulator runs it; a UsageError with a one-line reason. */
-export function loadTarget(name: string, option?: string): Target & { shipped: boolean } {
+/** Byte for byte a shipped target of the same name (a copy nobody changed yet). */
+function sameAsShipped(found: FoundTarget, text: string): boolean {
+  const shipped = join(PACKAGE_TARGETS, `${found.name}.json`);
+  return found.shipped || (existsSync(shipped) && readFileSync(shipped, 'utf8') === text);
+}
+
+/**
+ * Reads and checks the target NAME as the simulator runs it; a UsageError with a one-line reason.
+ * `yours` is set when the file is the user's and says something a shipped one does not (a tuned
+ * copy, a board of their own): the one case where which file ran is worth saying.
+ */
+export function loadTarget(name: string, option?: string): Target & { yours: boolean } {
   const found = locateTarget(name, option);
   const file = shown(found.file);
   let data: unknown;
+  const text = readFileSync(found.file, 'utf8');
   try {
-    data = JSON.parse(readFileSync(found.file, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
   }
   try {
-    return { ...validateTarget(name, data, file), shipped: found.shipped };
+    return { ...validateTarget(name, data, file), yours: !sameAsShipped(found, text) };
   } catch (e) {
     if (e instanceof TargetError) throw new UsageError(`${file}: ${e.problems.join('; ')}`);
     throw e;

@@ -37,9 +37,13 @@ function summary(file: string): { strategy: string; poolSize: string; lock: stri
   }
 }
 
+export function parseTargetsArgs(argv: readonly string[]) {
+  return parseOptions(argv, SPEC, 'mcalloc targets --help');
+}
+
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   try {
-    const o = parseOptions(argv, SPEC, 'mcalloc targets --help');
+    const o = parseTargetsArgs(argv);
     if (o.help || o.version) {
       io.out(`${o.help ? USAGE : VERSION}\n`);
       return 0;
