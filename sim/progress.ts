@@ -23,8 +23,17 @@ export class ProgressLine {
   // In a log, the first line comes after the first interval: a quick run (and a bad-input error,
   // which must stay the only line on stderr) prints none.
   private last: number;
+  private readonly started = performance.now();
+  private latest = '';
+  private timer: ReturnType<typeof setInterval> | undefined;
   constructor(private readonly err: ErrOutput | undefined, private readonly mode: ProgressMode, private readonly everyMs = LINE_EVERY_MS) {
-    this.last = mode === 'lines' ? performance.now() : -Infinity;
+    this.last = mode === 'lines' ? this.started : -Infinity;
+    // Work done in Worker threads leaves this thread idle between reports (a cost replay of millions of
+    // operations reports nothing for a minute): a log still gets its line every few seconds.
+    if (mode === 'lines' && err !== undefined) {
+      this.timer = setInterval(() => this.update(this.latest), Math.max(everyMs, 100));
+      this.timer.unref();
+    }
   }
 
   /** Shows `text`; on a terminal `force` skips the rate limit (a log line never does). */
@@ -32,9 +41,10 @@ export class ProgressLine {
     if (this.mode === 'off' || this.err === undefined) return;
     const now = performance.now();
     if (this.mode === 'lines') {
-      if (now - this.last < this.everyMs) return;
+      this.latest = text;
+      if (text === '' || now - this.last < this.everyMs) return;
       this.last = now;
-      this.err.write(`${text}\n`);
+      this.err.write(`${text} (${Math.round((now - this.started) / 1000)} s)\n`);
       return;
     }
     if (!force && now - this.last < 100) return;
@@ -43,7 +53,9 @@ export class ProgressLine {
     this.shown = true;
   }
 
+  /** Erases the line on a terminal; stops the lines of a log. */
   clear(): void {
+    clearInterval(this.timer);
     if (this.shown) this.err!.write('\r\x1b[2K');
     this.shown = false;
   }

@@ -208,9 +208,6 @@ test('progress goes to stderr on a terminal, is erased at the end, and --quiet s
   progress = '';
   t.is(await main(['--trace', trace, '--quiet'], logged), 0);
   t.is(progress, '', '--quiet off a terminal too');
-  // At the default interval a quick run prints nothing at all: bad input keeps its one line.
-  t.is(await main(['--trace', trace], { ...logged, progressEveryMs: undefined }), 0);
-  t.is(progress, '');
 });
 
 test('--strategy tunes a subset, in the usual order; --version prints the version', async (t) => {

@@ -32,11 +32,13 @@ function spawn(task: WorkerTask): Worker {
     : new Worker(new URL('./tune-worker.js', import.meta.url), { workerData: { data: task } });
 }
 
-function runOne(task: WorkerTask, onProgress: (what: string, start: boolean) => void): Promise<StrategyResult> {
+function runOne(task: WorkerTask, running: Set<Worker>, onProgress: (what: string, start: boolean) => void): Promise<StrategyResult> {
   return new Promise((resolve, reject) => {
     const worker = spawn(task);
+    running.add(worker);
     let settled = false;
     const settle = (f: () => void) => {
+      running.delete(worker);
       if (settled) return;
       settled = true;
       f();
@@ -66,6 +68,7 @@ export async function tuneInWorkers(ops: readonly TraceOp[], o: TuneOptions = {}
   let done = 0;
   const report = (start: boolean) => o.onProgress?.(`${done}/${strategies.length} done; ${[...doing].map(([s, what]) => `${s}: ${what}`).join('; ')}`, start);
   const results: StrategyResult[] = new Array(strategies.length);
+  const running = new Set<Worker>();
   let next = 0;
   const lane = async () => {
     while (next < strategies.length) {
@@ -73,7 +76,7 @@ export async function tuneInWorkers(ops: readonly TraceOp[], o: TuneOptions = {}
       const strategy = strategies[i];
       doing.set(strategy, 'starting');
       report(true);
-      results[i] = await runOne({ ops: packed, strategy, profile, options }, (what, start) => {
+      results[i] = await runOne({ ops: packed, strategy, profile, options }, running, (what, start) => {
         doing.set(strategy, what);
         report(start);
       });
@@ -81,6 +84,13 @@ export async function tuneInWorkers(ops: readonly TraceOp[], o: TuneOptions = {}
       done++;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, strategies.length)) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, strategies.length)) }, lane));
+  } catch (e) {
+    // One strategy failed (a trace no pool can hold): the answer is an error, so the others' minutes are wasted.
+    next = strategies.length;
+    await Promise.all([...running].map((w) => w.terminate()));
+    throw e;
+  }
   return combine(profile, o.headroom ?? 0.15, results);
 }
