@@ -156,6 +156,13 @@ const cliWorker = {
   output: { file: 'dist/cli/stamper.js', format: 'es', sourcemap: false },
 };
 
+// The tuner's Worker entry (sim/tune/tune-workers.ts): one strategy per thread.
+const tuneWorker = {
+  ...cli,
+  input: 'sim/tune/worker.ts',
+  output: { file: 'dist/cli/tune-worker.js', format: 'es', sourcemap: false },
+};
+
 const nodeLibrary = {
   // The simulator's entry (the API plus the preemption hook) beside the public one; package.json exports only index.
   input: { index: INPUT, simulator: SIM_INPUT },
@@ -194,4 +201,4 @@ const deviceBundles = targets.map((target) => {
   };
 });
 
-export default [nodeLibrary, cli, cliWorker, ...deviceBundles];
+export default [nodeLibrary, cli, cliWorker, tuneWorker, ...deviceBundles];

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// mcalloc [sim|tune] [options]: runs the compiled CLI (sim/main.ts, built into dist/cli by `npm run build`).
+// mcalloc [sim|tune|targets] [options]: runs the compiled CLI (sim/main.ts, built into dist/cli by `npm run build`).
 let cli;
 try {
   cli = await import('../dist/cli/mcalloc.js');

@@ -5,14 +5,17 @@
 import type { LockName, StrategyName } from '../src/index.js';
 import { SIM_MODELS, type SimModel } from './events.js';
 import { parseOptions, UsageError } from './options.js';
-import { DEFAULT_TARGET, targetNames } from './target.js';
+import { DEFAULT_TARGET } from './target.js';
 import { DEFAULT_WORKLOAD, WORKLOADS } from './workloads.js';
 
 export { UsageError };
 
 export interface SimArgs {
   help: boolean;
+  version: boolean;
   target: string;
+  /** --targets DIR: the user's targets directory instead of ./targets. */
+  targets: string | undefined;
   workload: string;
   seed: number;
   /** Operations to run; the default when --duration is not given. */
@@ -30,11 +33,13 @@ export interface SimArgs {
 
 /** A run of the default length takes one to three seconds on a laptop and does the same on every host. */
 export const DEFAULT_OPS = 1_000_000;
+/** About an hour of simulation: a larger count is a typo, and would run until killed. */
+export const MAX_OPS = 1_000_000_000;
 const LOCKS: readonly LockName[] = ['none', 'interrupt', 'atomics'];
 const STRATEGIES: readonly StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
 const SPEC = {
-  help: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
-  target: { type: 'string' }, workload: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' },
+  help: { type: 'boolean' }, version: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
+  target: { type: 'string' }, targets: { type: 'string' }, workload: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' },
   duration: { type: 'string' }, lock: { type: 'string' }, model: { type: 'string' }, strategy: { type: 'string' }, record: { type: 'string' },
 } as const;
 
@@ -44,12 +49,13 @@ Runs the allocator on a simulated device whose interrupt handlers, event loop or
 and free, and ends with the heap map, a summary and a verdict. A run depends only on its options
 (the workers model aside): the reproduce line at the end repeats it exactly.
 
-  --target NAME       device configuration: mcalloc's targets/NAME.json (default ${DEFAULT_TARGET};
-                      have: ${targetNames().join(', ')})
+  --target NAME       device configuration: NAME.json in ./targets, else mcalloc's own
+                      (default ${DEFAULT_TARGET}; mcalloc targets lists them)
+  --targets DIR       your targets directory instead of ./targets (it must exist)
   --workload NAME     ${WORKLOADS.map((w) => w.name).join(' | ')} (default ${DEFAULT_WORKLOAD})
 ${WORKLOADS.map((w) => `                        ${w.name}: ${w.description}`).join('\n')}
   --seed N            seed of the workload and the interrupts (default 1)
-  --ops N             allocator operations to run (default ${DEFAULT_OPS.toLocaleString('en-US')}); the run stops at the end
+  --ops N             allocator operations to run (default ${DEFAULT_OPS.toLocaleString('en-US')}, at most ${MAX_OPS.toLocaleString('en-US')}); the run stops at the end
                       of the main-loop step in which the N-th operation happens
   --duration SECONDS  run for this long instead (wall-clock: the count depends on the host;
                       the reproduce line then gives the --ops that repeats the run)
@@ -64,6 +70,7 @@ ${WORKLOADS.map((w) => `                        ${w.name}: ${w.description}`).jo
   --record FILE       write the allocation trace (a ID SIZE / f ID / r ID SIZE) for mcalloc tune
   --json              print the result as one JSON document (no heap map)
   --quiet             no progress on stderr (there is none either when stderr is not a terminal)
+  --version           the version of mcalloc
   --help              this text
 
 Options take their value as --ops 5000 or --ops=5000.
@@ -74,7 +81,7 @@ const HINT = 'mcalloc sim --help';
 function integer(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} takes an integer from ${min} to ${max} (got ${JSON.stringify(text)})`);
+    throw new UsageError(`--${name} takes an integer from ${min} to ${max.toLocaleString('en-US')} (got ${JSON.stringify(text)})`);
   }
   return n;
 }
@@ -99,10 +106,12 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
   if (o.record === '') throw new UsageError('--record needs a file name');
   return {
     help: o.help === true,
+    version: o.version === true,
     target: o.target ?? DEFAULT_TARGET,
+    targets: o.targets,
     workload: o.workload === undefined ? DEFAULT_WORKLOAD : oneOf('workload', o.workload, WORKLOADS.map((w) => w.name)),
     seed: o.seed === undefined ? 1 : integer('seed', o.seed, 0, 0xffffffff),
-    ops: o.ops !== undefined ? integer('ops', o.ops, 1) : duration === undefined ? DEFAULT_OPS : undefined,
+    ops: o.ops !== undefined ? integer('ops', o.ops, 1, MAX_OPS) : duration === undefined ? DEFAULT_OPS : undefined,
     duration,
     lock: o.lock === undefined ? undefined : oneOf('lock', o.lock, LOCKS),
     model: o.model === undefined ? undefined : oneOf('model', o.model, SIM_MODELS),

@@ -7,6 +7,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Allocator } from '../src/index.js';
 import { parseSimArgs, USAGE, UsageError } from './args.js';
 import { modelForLock } from './events.js';
+import { VERSION } from './package.js';
 import { heapMap, heapMapLegend } from './heapmap.js';
 import { simulate, type Progress, type SimResult, type SimRun } from './simulate.js';
 import { loadTarget, type Target } from './target.js';
@@ -30,21 +31,25 @@ const defaultIo: Io = { stdout: process.stdout, stderr: process.stderr };
 /** Runs the CLI; returns the exit code (0 pass, 1 problem found, 2 bad options). */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   let args;
-  let target: Target;
+  let target: Target & { yours?: boolean };
   try {
     args = parseSimArgs(argv);
     if (args.help) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    target = loadTarget(args.target);
+    if (args.version) {
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    target = loadTarget(args.target, args.targets);
     const lock = args.lock ?? target.lock;
     if ((args.model ?? modelForLock(target.lock)) === 'workers') {
       if (lock !== 'atomics' && lock !== 'none') throw new UsageError(`the workers model shares the pool between threads: --lock atomics (or none, to watch it fail), not ${lock}`);
       if (args.record !== undefined) throw new UsageError('--record is not available with the workers model (several threads, one trace)');
     }
   } catch (e) {
-    if (!(e instanceof UsageError) && !(e instanceof Error && /target/.test(e.message))) throw e;
+    if (!(e instanceof UsageError)) throw e;
     io.stderr.write(`mcalloc sim: ${(e as Error).message}\n`);
     return 2;
   }
@@ -67,7 +72,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   const live = io.stderr.isTTY === true && !args.quiet;
   const screen = new Screen(io.stderr);
   const what = model === 'workers' ? `${WORKERS} Workers on one shared pool` : `workload ${workload.name}`;
-  if (!args.json) io.stdout.write(`mcalloc sim: target ${target.name} (${target.strategy}, lock ${lock}, ${kib(target.poolSize)} pool), ${model} model, ${what}, seed ${args.seed}\n`);
+  // A target of the user's (a tuned copy, say) is named with its file: which pool ran must be plain.
+  const from = target.yours === true ? ` from ${target.file}` : '';
+  if (!args.json) io.stdout.write(`mcalloc sim: target ${target.name}${from} (${target.strategy}, lock ${lock}, ${kib(target.poolSize)} pool), ${model} model, ${what}, seed ${args.seed}\n`);
   let finalMap: string[] = [];
   let run: SimRun;
   try {
@@ -90,11 +97,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   // A run that found a problem never reached the drain: draw the pool as the problem left it.
   if (finalMap.length === 0) finalMap = [...heapMap(run.heap), heapMapLegend(run.heap)];
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ ...result, reproduce: reproduce(result, args.ops), heapMap: finalMap }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ ...result, reproduce: reproduce(result, args.ops, args.targets), heapMap: finalMap }, null, 2)}\n`);
   } else {
     io.stdout.write(`${progressLine({ operations: result.operations, interrupts: result.interrupts.delivered, failedAllocations: result.failedAllocations, elapsedMs: result.elapsedMs, heap: null })}\n`);
     io.stdout.write(`${finalMap.join('\n')}\n`);
-    io.stdout.write(summary(result, args.record, args.ops));
+    io.stdout.write(summary(result, args.record, args.ops, args.targets));
   }
   return result.verdict === 'pass' ? 0 : 1;
 }
@@ -129,7 +136,7 @@ function progressLine(p: Progress | (Omit<Progress, 'heap'> & { heap: null })): 
   return `ops ${n(p.operations)}   interrupts ${n(p.interrupts)}   failed ${n(p.failedAllocations)}${use}   ${(p.elapsedMs / 1000).toFixed(1)} s`;
 }
 
-export function summary(r: SimResult, record?: string, ops?: number): string {
+export function summary(r: SimResult, record?: string, ops?: number, targets?: string): string {
   const i = r.interrupts;
   const ms = r.maskedSpans;
   const hot = ['allocate', 'free', 'reallocate'].filter((k) => ms.byOperation[k] !== undefined);
@@ -175,15 +182,16 @@ export function summary(r: SimResult, record?: string, ops?: number): string {
       : `CORRUPTED: the pool was damaged (run with --lock ${r.model === 'workers' ? 'atomics' : 'interrupt'})`;
   rows.push(['verdict', verdict]);
   if (record !== undefined) rows.push(['trace', record]);
-  rows.push([r.model === 'workers' ? 'run again' : 'reproduce', reproduce(r, ops)]);
+  rows.push([r.model === 'workers' ? 'run again' : 'reproduce', reproduce(r, ops, targets)]);
   const w = Math.max(...rows.map(([k]) => k.length)) + 2;
   return `${rows.map(([k, v]) => `${k.padEnd(w)}${v}`).join('\n')}\n`;
 }
 
 /** The command that repeats this run step for step: every choice spelled out, the operation budget included. */
-export function reproduce(r: SimResult, ops?: number): string {
+export function reproduce(r: SimResult, ops?: number, targets?: string): string {
   const workload = r.model === 'workers' ? '' : ` --workload ${r.workload}`;
-  return `npx mcalloc sim --target ${r.target} --model ${r.model}${workload} --strategy ${r.strategy} --lock ${r.lock} --seed ${r.seed} --ops ${ops ?? r.operations}`;
+  const dir = targets === undefined ? '' : ` --targets ${targets}`;
+  return `npx mcalloc sim --target ${r.target}${dir} --model ${r.model}${workload} --strategy ${r.strategy} --lock ${r.lock} --seed ${r.seed} --ops ${ops ?? r.operations}`;
 }
 
 const MODEL_TEXT = {

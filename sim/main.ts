@@ -3,6 +3,7 @@
  * form, dist/cli/mcalloc.js, so an installed mcalloc needs no TypeScript tooling at run time).
  */
 import { main as sim } from './cli.js';
+import { main as targets } from './targets-cli.js';
 import { suggest } from './options.js';
 import { VERSION } from './package.js';
 import { main as tune } from './tune/cli.js';
@@ -10,11 +11,12 @@ import { main as tune } from './tune/cli.js';
 const COMMANDS: Record<string, { what: string; run: (argv: readonly string[]) => Promise<number> }> = {
   sim: { what: 'run the allocator on a simulated device whose interrupt handlers allocate and free', run: (argv) => sim(argv) },
   tune: { what: 'find the smallest pool and the strategy for a recorded allocation trace', run: (argv) => tune(argv) },
+  targets: { what: 'list the targets sim and tune can name: yours in ./targets, then the shipped ones', run: (argv) => targets(argv) },
 };
 
 export const USAGE = `usage: mcalloc <command> [options]
 
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(6)}${c.what}`).join('\n')}
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)}${c.what}`).join('\n')}
 
   mcalloc <command> --help   the command's options
   mcalloc --version          the version of mcalloc

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseSimArgs } from '../sim/args.js';
 import { parseTuneArgs } from '../sim/tune/cli.js';
+import { parseTargetsArgs } from '../sim/targets-cli.js';
 import { generatedSection, targetTable } from './helpers/target-table.js';
 import { ELSEWHERE, ROOT, Scratch, blocks, docFiles, masked, mcallocArgs, runModule, sessions, shCommands } from './helpers/docs.js';
 import { scratchDir } from './helpers/scratch.js';
@@ -119,7 +120,8 @@ test('inline commands: mcalloc options the commands know, every other command ru
       }
       const [command, ...rest] = args.length === 0 || args[0].startsWith('-') ? ['sim', ...args] : args;
       if (command === 'sim') parses(() => parseSimArgs(rest), `${file}: ${span}`);
-      else if (command === 'tune') parses(() => parseTuneArgs(rest.includes('--help') || rest.some((a) => a.startsWith('--trace')) ? rest : ['--trace', 'x', ...rest]), `${file}: ${span}`);
+      else if (command === 'tune') parses(() => parseTuneArgs(rest.includes('--help') || rest.some((a) => /^--(trace|log)\b/.test(a)) ? rest : ['--trace', 'x', ...rest]), `${file}: ${span}`);
+      else if (command === 'targets') parses(() => parseTargetsArgs(rest), `${file}: ${span}`);
       else problems.push(`${file}: unknown command in ${span}`);
     }
   }

@@ -1,10 +1,11 @@
 /** `npm run sim` / `npx mcalloc sim`: options, exit codes, output forms, the recorded trace. */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../sim/cli.js';
+import { PACKAGE_TARGETS } from '../sim/package.js';
 import { parseTrace } from '../sim/trace.js';
 import { scratchDir } from './helpers/scratch.js';
 
@@ -31,6 +32,10 @@ for (const [argv, says] of [
   [['--target', 'nope'], /unknown target "nope"/],
   [['--seed', '1', '--seed', '2'], /--seed given twice/],
   [['extra'], /unexpected argument "extra"/],
+  [['--ops', '1000000000000'], /--ops takes an integer from 1 to 1,000,000,000 \(got "1000000000000"\)/],
+  [['--ops', '1e12'], /--ops takes an integer from 1 to 1,000,000,000/],
+  [['--targets', '/nonexistent'], /--targets \/nonexistent: no such directory/],
+  [['--targets', 'package.json'], /--targets package\.json: not a directory/],
 ] as const) {
   test(`bad options exit 2 with a clear message: ${argv.join(' ')}`, async (t) => {
     const r = await run([...argv]);
@@ -127,5 +132,50 @@ test('npx mcalloc: the bin runs the compiled CLI; --version, --help, unknown com
   t.is((extra as unknown as { code: number }).code, 2);
   const err = await t.throwsAsync(exec(process.execPath, ['bin/mcalloc.mjs', 'tnue']));
   t.is((err as unknown as { code: number }).code, 2);
-  t.is((err as unknown as { stderr: string }).stderr, 'mcalloc: unknown command "tnue" (did you mean tune?); commands: sim, tune (see mcalloc --help)\n');
+  t.is((err as unknown as { stderr: string }).stderr, 'mcalloc: unknown command "tnue" (did you mean tune?); commands: sim, tune, targets (see mcalloc --help)\n');
+  // --version after every command, not only the bare one.
+  for (const command of ['sim', 'tune', 'targets']) {
+    t.is((await exec(process.execPath, ['bin/mcalloc.mjs', command, '--version'])).stdout, version.stdout, command);
+  }
+});
+
+test('--version prints the version and runs nothing', async (t) => {
+  const r = await run(['--version']);
+  t.deepEqual(r, { code: 0, out: `${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`, err: '' });
+});
+
+const board = { poolSize: 32768, strategy: 'first-fit', lock: 'none', alignment: 8, debug: false, note: 'Our board.' };
+
+test('--target names a target of yours (--targets DIR) and the run uses its pool; the reproduce line keeps --targets', async (t) => {
+  const dir = scratchDir('mcalloc-sim-targets-', (f) => t.teardown(f));
+  writeFileSync(join(dir, 'myboard.json'), JSON.stringify(board));
+  const r = await run(['--targets', dir, '--target', 'myboard', '--ops', '3000']);
+  t.is(r.code, 0, r.err);
+  t.regex(r.out, new RegExp(`^mcalloc sim: target myboard from ${dir}/myboard\\.json \\(first-fit, lock none, 32\\.0 KiB pool\\)`, 'm'));
+  t.regex(r.out, /^peak use +[\d,]+ of 32,768 bytes/m);
+  t.regex(r.out, new RegExp(`^reproduce +npx mcalloc sim --target myboard --targets ${dir} `, 'm'));
+  // A shipped name is still found behind the user's directory.
+  t.regex((await run(['--targets', dir, '--target', 'esp8266', '--ops', '1000'])).out, /^mcalloc sim: target esp8266 \(first-fit, lock none, 16\.0 KiB pool\)/m);
+  writeFileSync(join(dir, 'broken.json'), JSON.stringify({ ...board, poolSize: 100 }));
+  const broken = await run(['--targets', dir, '--target', 'broken']);
+  t.is(broken.code, 2);
+  t.regex(broken.err, /^mcalloc sim: .*broken\.json: field "poolSize" must be an integer number of bytes, 1024 <= poolSize < 2\^31 \(got 100\)\n$/);
+});
+
+// Serial: it changes the current directory, which every concurrent test would see.
+test.serial('./targets/sim.json of the current directory (a tuned copy) is the pool sim runs by default', async (t) => {
+  const project = scratchDir('mcalloc-sim-project-', (f) => t.teardown(f));
+  mkdirSync(join(project, 'targets'));
+  const shipped = JSON.parse(readFileSync(join(PACKAGE_TARGETS, 'sim.json'), 'utf8'));
+  writeFileSync(join(project, 'targets', 'sim.json'), JSON.stringify({ ...shipped, poolSize: 40960 }));
+  const back = process.cwd();
+  process.chdir(project);
+  try {
+    const r = await run(['--ops', '3000']);
+    t.is(r.code, 0, r.err);
+    t.regex(r.out, /^mcalloc sim: target sim from targets\/sim\.json \(tlsf, lock interrupt, 40\.0 KiB pool\)/m);
+    t.regex(r.out, /^peak use +[\d,]+ of 40,960 bytes/m);
+  } finally {
+    process.chdir(back);
+  }
 });

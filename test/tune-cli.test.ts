@@ -15,6 +15,7 @@ import { main } from '../sim/tune/cli.js';
 import { completes, replay } from '../sim/tune/replay.js';
 import { tune } from '../sim/tune/tune.js';
 import { createRandom } from '../sim/prng.js';
+import { PACKAGE_TARGETS } from '../sim/package.js';
 import { scratchDir } from './helpers/scratch.js';
 
 const dir = scratchDir('mcalloc-tune-', (f) => test.after.always(f));
@@ -31,7 +32,7 @@ async function run(argv: string[], cwd?: string) {
   }
 }
 
-function file(name: string, text: string): string {
+function file(name: string, text: string | Buffer): string {
   const f = join(dir, name);
   writeFileSync(f, text);
   return f;
@@ -101,7 +102,7 @@ test('the recommended pool of every strategy completes the trace, and carries th
   t.is(result.recommended.poolSize, rec.withHeadroom);
 });
 
-test('a device log (ESP32 serial console with xsbug-style lines) is read with --log', async (t) => {
+test('a device log (ESP32 serial console with xsbug-style lines) is read with --log FILE', async (t) => {
   const { text } = recorded(3, 120);
   const log = [
     'ets Jun  8 2016 00:22:57',
@@ -120,9 +121,10 @@ test('a device log (ESP32 serial console with xsbug-style lines) is read with --
   t.is(strict.code, 2);
   t.regex(strict.err, /device\.log: line 1: not a trace line/);
   t.deepEqual(parseTrace(log, { lenient: true }), parseTrace(text));
-  const r = await run(['--trace', f, '--log']);
+  const r = await run(['--log', f]);
   t.is(r.code, 0, r.err);
   t.regex(r.out, /recommended: strategy/);
+  t.regex(r.out, new RegExp(`^trace device\\.log: ${parseTrace(text).length} operations`, 'm'), 'every trace line of the log, nothing else');
 });
 
 test('--write sets poolSize for the target strategy and keeps every other field and the format', async (t) => {
@@ -147,7 +149,8 @@ test('--write sets poolSize for the target strategy and keeps every other field 
   t.regex(second.note, /^Small board: \d+ (bytes|KiB) pool, smallest code \(first-fit\)\. Pool sized by mcalloc tune from w2\.trace \(\+30% headroom\)\.$/);
 });
 
-test('targets: ./targets of the current directory, the trace header names the target, shipped targets are never written', async (t) => {
+// Serial: it changes the current directory, which every concurrent test would see.
+test.serial('targets: ./targets of the current directory, the trace header names the target, --write copies a shipped target', async (t) => {
   const project = scratchDir('mcalloc-project-', (f) => t.teardown(f));
   mkdirSync(join(project, 'targets'));
   writeFileSync(join(project, 'targets', 'board.json'), `${JSON.stringify({ poolSize: 8192, strategy: 'tlsf', lock: 'interrupt', note: 'Our board, 8 KiB pool.' }, null, 2)}\n`);
@@ -163,9 +166,19 @@ test('targets: ./targets of the current directory, the trace header names the ta
   const shipped = await run(['--trace', trace, '--target', 'esp32'], project);
   t.is(shipped.code, 0, shipped.err);
   t.regex(shipped.out, /^target esp32: tlsf, poolSize 65536 \(.*targets\/esp32\.json\)$/m);
+  t.regex(shipped.out, /^--write would copy .*targets\/esp32\.json to targets\/esp32\.json and set poolSize 65536 -> \d+/m);
+  // --write on a shipped target: a copy in ./targets, changed there; the shipped file stays as it was.
+  const shippedText = readFileSync(join(PACKAGE_TARGETS, 'esp32.json'), 'utf8');
   const write = await run(['--trace', trace, '--target', 'esp32', '--write'], project);
-  t.is(write.code, 2);
-  t.regex(write.err, /^mcalloc tune: --write: esp32 is a target shipped with mcalloc \(.*\); copy it to \.\/targets\/ or pass --targets DIR\n$/);
+  t.is(write.code, 0, write.err);
+  t.regex(write.out, /^copied .*targets\/esp32\.json \(shipped with mcalloc\) to targets\/esp32\.json, which every mcalloc command now finds first$/m);
+  const size = Number(/^wrote targets\/esp32\.json: poolSize 65536 -> (\d+)/m.exec(write.out)![1]);
+  const copy = JSON.parse(readFileSync(join(project, 'targets', 'esp32.json'), 'utf8'));
+  t.deepEqual(copy, { ...JSON.parse(shippedText), poolSize: size, note: copy.note });
+  t.is(readFileSync(join(PACKAGE_TARGETS, 'esp32.json'), 'utf8'), shippedText);
+  // From now on the name means the copy.
+  const again = await run(['--trace', trace, '--target', 'esp32'], project);
+  t.regex(again.out, new RegExp(`^target esp32: tlsf, poolSize ${size} \\(targets/esp32\\.json\\)$`, 'm'));
   // A header naming a target that is nowhere: a warning, and the run goes on without a comparison.
   const stray = await run(['--trace', file('stray.trace', `# target esp99\n${recorded(4, 60).text}`)], project);
   t.is(stray.code, 0);
@@ -179,14 +192,35 @@ test('progress goes to stderr on a terminal, is erased at the end, and --quiet s
   const io = { out: (s: string) => { out += s; }, err: () => {}, progress: { write: (s: string) => (progress += s), isTTY: true } };
   t.is(await main(['--trace', trace], io), 0);
   t.regex(progress, /mcalloc tune: reading .*p\.trace/);
-  t.regex(progress, /tlsf \(5\/5\)/);
+  t.regex(progress, /\d\/5 done; (.*; )?tlsf: smallest pool, replay \d+/);
   t.true(progress.endsWith('\r\x1b[2K'), 'the line is erased');
   t.notRegex(out, /\x1b/);
   progress = '';
   t.is(await main(['--trace', trace, '--quiet'], io), 0);
   t.is(progress, '');
-  t.is(await main(['--trace', trace], { ...io, progress: { write: (s: string) => (progress += s), isTTY: false } }), 0);
-  t.is(progress, '', 'none off a terminal');
+  // Off a terminal (a pipe, a CI log): whole lines, no cursor movement; here one per replay or so.
+  const logged = { ...io, progress: { write: (s: string) => (progress += s), isTTY: false }, progressEveryMs: 0 };
+  t.is(await main(['--trace', trace], logged), 0);
+  t.regex(progress, /^mcalloc tune: p\.trace, \d+ operations: 0\/5 done; first-fit: /m);
+  t.regex(progress, /^mcalloc tune: p\.trace, \d+ operations: 4\/5 done; tlsf: /m);
+  t.notRegex(progress, /[\r\x1b]/);
+  t.true(progress.endsWith('\n'));
+  progress = '';
+  t.is(await main(['--trace', trace, '--quiet'], logged), 0);
+  t.is(progress, '', '--quiet off a terminal too');
+});
+
+test('--strategy tunes a subset, in the usual order; --version prints the version', async (t) => {
+  const trace = file('s.trace', recorded(13, 150).text);
+  const r = await run(['--trace', trace, '--strategy', 'tlsf,first-fit', '--json']);
+  t.is(r.code, 0, r.err);
+  const doc = JSON.parse(r.out);
+  t.deepEqual(doc.strategies.map((s: { strategy: string }) => s.strategy), ['first-fit', 'tlsf']);
+  t.true(['first-fit', 'tlsf'].includes(doc.recommended.strategy));
+  const full = JSON.parse((await run(['--trace', trace, '--json'])).out);
+  for (const s of doc.strategies) t.deepEqual(s, full.strategies.find((f: { strategy: string }) => f.strategy === s.strategy));
+  const v = await run(['--version']);
+  t.deepEqual(v, { code: 0, out: `${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`, err: '' });
 });
 
 test('--json: the table, the bounds and the recommendation as one document; --flag=value works', async (t) => {
@@ -223,14 +257,21 @@ test('--report draws an SVG (one timeline per strategy, at most ~500 points) or 
   t.regex(readFileSync(html, 'utf8'), /^<!doctype html>[\s\S]*<svg[\s\S]*<pre>trace rep\.trace/);
 });
 
-const BAD: [string, string[] | string, RegExp][] = [
+const BAD: [string, string[] | string | Buffer, RegExp][] = [
   ['a missing file', ['--trace', join(dir, 'nope.trace')], /cannot read trace .*nope\.trace: no such file/],
   ['a malformed line', 'a 1 16\nx 2\n', /bad\.trace: line 2: not a trace line: "x 2"/],
   ['an allocation without a size', 'a 1\n', /bad\.trace: line 1: 'a' needs an ID and a SIZE/],
   ['a free of an unknown id', 'a 1 16\nf 1\nf 7\n', /bad\.trace: line 3: free of unknown id 7/],
   ['an id allocated twice', 'a 1 16\na 1 8\n', /bad\.trace: line 2: id 1 allocated twice/],
   ['a trace without allocations', '# nothing\n', /no allocations in the trace/],
-  ['no --trace', [], /--trace FILE is required/],
+  ['no --trace', [], /--trace FILE \(or --log FILE for a device log\) is required/],
+  ['--trace and --log', ['--trace', 'x', '--log', 'y'], /give --trace FILE or --log FILE, not both/],
+  ['--log without its file', ['--trace', 'x', '--log'], /--log needs a value/],
+  ['a double free', 'a 1 16\nf 1\nf 1\n', /bad\.trace: line 3: double free of id 1 \(freed on line 2\)$/m],
+  ['a binary file', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0x1b, 0x5b, 0x32, 0x4a, ...Array.from({ length: 2000 }, (_, i) => (i * 37) % 256)]), /bad\.trace: line 1: not a trace line: "\\x7fELF\\x02\\x01\\x01\\x00\\x1b\[2J.*"\.\.\. \(a binary file\?\)$/m],
+  ['a missing --targets directory', ['GOOD', '--targets', '/nonexistent'], /--targets \/nonexistent: no such directory/],
+  ['an unknown strategy', ['GOOD', '--strategy', 'tlsf,best-fti'], /--strategy: unknown strategy "best-fti" \(did you mean best-fit\?\); strategies: first-fit, next-fit, best-fit, worst-fit, tlsf/],
+  ['--write without its own strategy', ['GOOD', '--target', 'esp32', '--strategy', 'best-fit', '--write'], /--write sizes the pool for the target's own strategy, tlsf: add it to --strategy/],
   ['an unknown option', ['--trace', 'x', '--fast'], /unknown option --fast/],
   ['a misspelt option', ['--trace', 'x', '--hedroom', '1'], /unknown option --hedroom \(did you mean --headroom\?\)/],
   ['an option without its value', ['--trace'], /--trace needs a value/],
@@ -246,11 +287,12 @@ const BAD: [string, string[] | string, RegExp][] = [
 
 for (const [what, input, message] of BAD) {
   test(`bad input: ${what} gives exit code 2 and a clear message`, async (t) => {
-    const argv = typeof input === 'string' ? ['--trace', file('bad.trace', input)] : input[0] === 'GOOD' ? ['--trace', file('good.trace', 'a 1 8\n'), ...input.slice(1)] : input;
+    const argv = typeof input === 'string' || Buffer.isBuffer(input) ? ['--trace', file('bad.trace', input)] : input[0] === 'GOOD' ? ['--trace', file('good.trace', 'a 1 8\n'), ...input.slice(1)] : input;
     const r = await run(argv);
     t.is(r.code, 2);
     t.regex(r.err, message);
     t.regex(r.err, /^mcalloc tune: [^\n]+\n$/, 'one line');
+    t.regex(r.err, /^[\x20-\x7e]{1,300}\n$/, 'short, printable');
     t.is(r.out, '');
   });
 }

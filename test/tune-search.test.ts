@@ -6,7 +6,10 @@
 import test from 'ava';
 import { parseTrace, type TraceOp } from '../sim/trace.js';
 import { blockProfile } from '../sim/tune/profile.js';
-import { STRATEGIES, completes } from '../sim/tune/replay.js';
+import { createAllocator } from '../src/index.js';
+import { STRATEGIES, completes, pack, replay } from '../sim/tune/replay.js';
+import { tune } from '../sim/tune/tune.js';
+import { tuneInWorkers } from '../sim/tune/tune-workers.js';
 import { smallestPool } from '../sim/tune/search.js';
 import { createRandom } from '../sim/prng.js';
 
@@ -69,4 +72,54 @@ test('the traces exercise non-monotonic pool sizes (a size above the minimum tha
     }
   }
   t.true(seen);
+});
+
+/** The replay as it was before traces were packed: a Map from trace ID to pointer, one object per operation. */
+function referenceReplay(ops: readonly TraceOp[], strategy: (typeof STRATEGIES)[number], poolSize: number): { failed: number; firstFailure: number } {
+  let heap;
+  try {
+    heap = createAllocator({ poolSize, strategy, lock: 'none' });
+  } catch {
+    return { failed: ops.length, firstFailure: 0 };
+  }
+  const live = new Map<number, number>();
+  let failed = 0, firstFailure = -1;
+  ops.forEach((o, i) => {
+    const p = live.get(o.id);
+    if (o.op === 'f') {
+      if (p !== undefined) heap.free(p);
+      live.delete(o.id);
+      return;
+    }
+    const q = o.size > heap.poolSize ? 0 : o.op === 'a' || p === undefined ? heap.allocate(o.size) : heap.reallocate(p, o.size);
+    if (q !== 0) live.set(o.id, q);
+    else if (failed++ === 0) firstFailure = i;
+  });
+  heap.destroy();
+  return { failed, firstFailure };
+}
+
+test('the packed replay fails the same requests as a plain one, in pools that fail and pools that do not', (t) => {
+  let failing = 0;
+  for (const ops of TRACES) {
+    const packed = pack(ops);
+    const low = blockProfile(ops).lowerBound;
+    for (const strategy of STRATEGIES) {
+      for (let size = low - 64; size < low * 1.6; size += 136) {
+        const want = referenceReplay(ops, strategy, size);
+        t.deepEqual(replay(packed, { strategy, poolSize: size }), want, `${strategy} @${size}`);
+        if (want.failed > 0) failing++;
+      }
+    }
+  }
+  t.true(failing > 50, 'pools too small are among the cases');
+});
+
+test('Worker threads give the results of tune() in one thread, field for field', async (t) => {
+  for (const ops of TRACES.slice(0, 3)) {
+    const options = { headroom: 0.2, current: { poolSize: 4096, strategy: 'tlsf' as const } };
+    t.deepEqual(await tuneInWorkers(ops, options, 2), tune(ops, options));
+  }
+  const subset = { strategies: ['worst-fit', 'first-fit'] as const };
+  t.deepEqual(await tuneInWorkers(TRACES[3], subset, 1), tune(TRACES[3], subset));
 });

@@ -17,7 +17,7 @@ import { nextFit } from '../../src/strategies/next-fit.js';
 import { tlsf } from '../../src/strategies/tlsf.js';
 import { worstFit } from '../../src/strategies/worst-fit.js';
 import type { TraceOp } from '../trace.js';
-import { replay, type PoolConfig } from './replay.js';
+import { replay, type PackedTrace, type PoolConfig } from './replay.js';
 
 const STRUCTURES: Record<StrategyName, FreeStructure> = {
   'first-fit': firstFit, 'next-fit': nextFit, 'best-fit': bestFit, 'worst-fit': worstFit, tlsf,
@@ -32,27 +32,31 @@ export interface CostResult {
   mean: number;
 }
 
-export function measureCost(ops: readonly TraceOp[], config: PoolConfig): CostResult {
+export function measureCost(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig): CostResult {
   const s = STRUCTURES[config.strategy] as unknown as Record<string, (...args: unknown[]) => unknown>;
   const saved = METHODS.map((k) => s[k]);
   let reads = 0;
-  const views = new WeakMap<Int32Array, Int32Array>();
-  const counting = (m: Int32Array) => {
-    let v = views.get(m);
+  // One counting copy of each pool, made at its first call: a Pool's fields are fixed once the
+  // allocator is made (tlsf-fast.ts is not a free structure), and a copy per call cost as much as
+  // the counting itself.
+  const views = new WeakMap<Pool, Pool>();
+  const handler: ProxyHandler<Int32Array> = {
+    get(t, k) {
+      if (typeof k === 'string') reads++;
+      return Reflect.get(t, k);
+    },
+  };
+  const counting = (P: Pool) => {
+    let v = views.get(P);
     if (v === undefined) {
-      v = new Proxy(m, {
-        get(t, k) {
-          if (typeof k === 'string') reads++;
-          return Reflect.get(t, k);
-        },
-      });
-      views.set(m, v);
+      v = { ...P, m: new Proxy(P.m, handler) };
+      views.set(P, v);
     }
     return v;
   };
   METHODS.forEach((k, i) => {
     const original = saved[i];
-    s[k] = (P: unknown, ...rest: unknown[]) => original({ ...(P as Pool), m: counting((P as Pool).m) }, ...rest);
+    s[k] = (P: unknown, ...rest: unknown[]) => original(counting(P as Pool), ...rest);
   });
   let worst = 0, worstAt = -1, total = 0;
   try {

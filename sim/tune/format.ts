@@ -18,7 +18,7 @@ export function searchNote(s: { size: number; scannedDownTo: number; exact: bool
 
 export interface FormatContext {
   traceName: string;
-  target?: { name: string; poolSize: number; strategy: string; file?: string; from?: 'option' | 'header' };
+  target?: { name: string; poolSize: number; strategy: string; file?: string; from?: 'option' | 'header'; copyTo?: string };
   /** --write was given: the CLI says what it wrote, so no "would set" line. */
   willWrite?: boolean;
 }
@@ -68,7 +68,8 @@ export function formatResult(r: TuneResult, ctx: FormatContext): string {
   }
   if (ctx.target && !ctx.willWrite) {
     const own = r.results.find((s) => s.strategy === ctx.target!.strategy);
-    if (own) out.push(`--write would set ${ctx.target.file ?? `targets/${ctx.target.name}.json`} poolSize ${ctx.target.poolSize} -> ${own.withHeadroom} (for its own strategy, ${own.strategy})`);
+    const where = ctx.target.copyTo ? `copy ${ctx.target.file} to ${ctx.target.copyTo} and set` : `set ${ctx.target.file ?? `targets/${ctx.target.name}.json`}`;
+    if (own) out.push(`--write would ${where} poolSize ${ctx.target.poolSize} -> ${own.withHeadroom} (for its own strategy, ${own.strategy})`);
   }
   out.push('');
   out.push(`worst case: a pool that completes ANY trace with M = ${p.peakBlockBytes} block bytes, k = ${p.peakBlocks} blocks, B = ${p.maxBlock}, b = ${p.minBlock}:`);

@@ -16,7 +16,7 @@
  */
 import { MAX_POOL } from '../../src/pool.js';
 import type { TraceOp } from '../trace.js';
-import { completes, type PoolConfig } from './replay.js';
+import { completes, type PackedTrace, type PoolConfig } from './replay.js';
 
 export interface SearchOptions {
   /** Bytes below the best size scanned one by one (default: down to the lower bound if maxScan allows, else 6% of it, at least 512). */
@@ -43,7 +43,7 @@ const up8 = (n: number) => Math.ceil(n / 8) * 8;
 
 export class TraceTooLarge extends Error {}
 
-export function smallestPool(ops: readonly TraceOp[], config: Omit<PoolConfig, 'poolSize'>, lowerBound: number, options: SearchOptions = {}): SearchResult {
+export function smallestPool(ops: readonly TraceOp[] | PackedTrace, config: Omit<PoolConfig, 'poolSize'>, lowerBound: number, options: SearchOptions = {}): SearchResult {
   let replays = 0;
   const ok = (poolSize: number) => {
     replays++;

@@ -1,12 +1,12 @@
 /** Finding a device target (targets/NAME.json) for the tuner, and writing back its poolSize and note. */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StrategyName } from '../../src/index.js';
 import { UsageError } from '../options.js';
-import { PACKAGE_TARGETS } from '../package.js';
+import { locateTarget, shown, userTargetDir } from '../target.js';
 import { STRATEGIES } from './replay.js';
 
-export { UsageError };
+export { UsageError, shown };
 
 export interface Target {
   name: string;
@@ -16,34 +16,27 @@ export interface Target {
   alignment?: number;
   debug?: boolean;
   note?: string;
-  /** One of the targets shipped inside the mcalloc package (read, never written). */
+  /** One of the targets shipped inside the mcalloc package (read; --write changes a copy). */
   shipped: boolean;
 }
 
-function names(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort() : [];
+/** NAME as every command resolves it (sim/target.ts): ./targets or --targets DIR, then the shipped ones. */
+export function findTarget(name: string, dir: string | undefined): Target {
+  const found = locateTarget(name, dir);
+  return loadTarget(found.file, name, found.shipped);
 }
 
 /**
- * `dir` given (--targets): only there. Otherwise ./targets of the current directory, then the
- * targets shipped with mcalloc (so `--target esp32` works in a project that has none of its own).
+ * `--write` on a shipped target: a copy in the user's directory (./targets, created if need be, or
+ * --targets DIR), which --write then changes and every command finds first from then on.
  */
-export function findTarget(name: string, dir: string | undefined): Target {
-  const dirs = dir !== undefined ? [resolve(dir)] : [resolve('targets'), PACKAGE_TARGETS];
-  if (/^[\w.-]+$/.test(name)) {
-    for (const d of dirs) {
-      const file = join(d, `${name}.json`);
-      if (existsSync(file)) return loadTarget(file, name, d === PACKAGE_TARGETS && dir === undefined);
-    }
-  }
-  const known = [...new Set(dirs.flatMap(names))];
-  throw new UsageError(`unknown target ${JSON.stringify(name)} (no ${name}.json in ${dirs.map(shown).join(' or ')}); known: ${known.join(', ') || 'none'}`);
-}
-
-/** A path as the user would type it: relative to the current directory when inside it. */
-export function shown(path: string): string {
-  const r = relative(process.cwd(), path);
-  return r !== '' && !r.startsWith('..') ? r : path;
+export function copyToUser(t: Target, dir: string | undefined): Target {
+  const to = userTargetDir(dir);
+  if (to === null) throw new UsageError(`--write: ${t.name} is a target shipped with mcalloc (${shown(t.file)}); in mcalloc's own clone, pass --targets DIR`);
+  mkdirSync(to, { recursive: true });
+  const file = join(to, `${t.name}.json`);
+  copyFileSync(t.file, file);
+  return { ...t, file, shipped: false };
 }
 
 function loadTarget(file: string, name: string, shipped: boolean): Target {

@@ -8,7 +8,7 @@ import type { TraceOp } from '../trace.js';
 import { boundFor, robsonFloor, type Bound } from './bounds.js';
 import { measureCost, type CostResult } from './cost.js';
 import { blockProfile, type BlockProfile } from './profile.js';
-import { STRATEGIES, completes, replay } from './replay.js';
+import { STRATEGIES, completes, pack, replay, type PackedTrace } from './replay.js';
 import { TraceTooLarge, smallestPool, type SearchOptions, type SearchResult } from './search.js';
 
 export interface TuneOptions {
@@ -66,7 +66,7 @@ export function niceSize(n: number): number {
  * The first size from `from` upwards (steps of 8) that completes: sizes above the minimum can fail.
  * `found` completes, so the answer is at most that when the headroom would pass the pool limit.
  */
-function firstCompleting(ops: readonly TraceOp[], strategy: StrategyName, from: number, found: number, o: TuneOptions): number {
+function firstCompleting(ops: PackedTrace, strategy: StrategyName, from: number, found: number, o: StrategyOptions): number {
   let size = Math.ceil(from / 8) * 8;
   if (size > MAX_POOL) return found;
   while (size <= MAX_POOL && !completes(ops, { strategy, poolSize: size, alignment: o.alignment, debug: o.debug })) size += 8;
@@ -76,33 +76,41 @@ function firstCompleting(ops: readonly TraceOp[], strategy: StrategyName, from: 
 /** Strategies whose smallest pool is within this fraction of the best compete on worst-op cost. */
 export const NEAR_BEST = 0.05;
 
-export function tune(ops: readonly TraceOp[], o: TuneOptions = {}): TuneResult {
+/** What the work on one strategy needs: the same in this thread and in a Worker (tune-workers.ts). */
+export type StrategyOptions = Pick<TuneOptions, 'headroom' | 'current' | 'alignment' | 'debug' | 'search'>;
+
+/** Search, measure and size one strategy: the part of tune() that Worker threads run side by side. */
+export function tuneStrategy(ops: PackedTrace, strategy: StrategyName, profile: BlockProfile, o: StrategyOptions, step: (what: string, start?: boolean) => void = () => {}): StrategyResult {
   const headroom = o.headroom ?? 0.15;
-  const profile = blockProfile(ops, o.debug);
+  const config = { strategy, alignment: o.alignment, debug: o.debug };
+  step('smallest pool', true);
+  const search = smallestPool(ops, config, profile.lowerBound, { ...o.search, onReplay: (n, size) => step(`smallest pool, replay ${n} (${size} bytes)`) });
+  step('cost and headroom');
+  const bound = boundFor(strategy, profile);
+  const boundPool = Math.ceil(bound.heapBytes / 8) * 8 + poolOverhead(strategy, bound.heapBytes);
+  return {
+    strategy,
+    search,
+    utilization: profile.peakLiveBytes / search.size,
+    failuresAtCurrent: o.current ? replay(ops, { ...config, poolSize: o.current.poolSize }).failed : null,
+    cost: measureCost(ops, { ...config, poolSize: search.size }),
+    bound,
+    boundPool,
+    withHeadroom: firstCompleting(ops, strategy, niceSize(search.size * (1 + headroom)), search.size, o),
+  };
+}
+
+/** The profile of a trace, refused when no pool within the limit can hold its peak. */
+export function profileOf(ops: readonly TraceOp[], debug?: boolean): BlockProfile {
+  const profile = blockProfile(ops, debug);
   if (profile.lowerBound > MAX_POOL) {
     throw new TraceTooLarge(`the trace needs a pool of at least ${profile.lowerBound} bytes (its peak live blocks), over the limit of ${MAX_POOL} bytes (32-bit offsets)`);
   }
-  const results: StrategyResult[] = [];
-  const strategies = o.strategies ?? STRATEGIES;
-  for (const [i, strategy] of strategies.entries()) {
-    const step = (what: string, start = false) => o.onProgress?.(`${strategy} (${i + 1}/${strategies.length}): ${what}`, start);
-    const config = { strategy, alignment: o.alignment, debug: o.debug };
-    step('smallest pool', true);
-    const search = smallestPool(ops, config, profile.lowerBound, { ...o.search, onReplay: (n, size) => step(`smallest pool, replay ${n} (${size} bytes)`) });
-    step('cost and headroom');
-    const bound = boundFor(strategy, profile);
-    const boundPool = Math.ceil(bound.heapBytes / 8) * 8 + poolOverhead(strategy, bound.heapBytes);
-    results.push({
-      strategy,
-      search,
-      utilization: profile.peakLiveBytes / search.size,
-      failuresAtCurrent: o.current ? replay(ops, { ...config, poolSize: o.current.poolSize }).failed : null,
-      cost: measureCost(ops, { ...config, poolSize: search.size }),
-      bound,
-      boundPool,
-      withHeadroom: firstCompleting(ops, strategy, niceSize(search.size * (1 + headroom)), search.size, o),
-    });
-  }
+  return profile;
+}
+
+/** The recommendation from every strategy's result. */
+export function combine(profile: BlockProfile, headroom: number, results: StrategyResult[]): TuneResult {
   const best = Math.min(...results.map((r) => r.search.size));
   const near = results.filter((r) => r.search.size <= best * (1 + NEAR_BEST));
   near.sort((a, b) => a.cost.worst - b.cost.worst || a.search.size - b.search.size);
@@ -118,4 +126,14 @@ export function tune(ops: readonly TraceOp[], o: TuneOptions = {}): TuneResult {
     recommended: { strategy: pick.strategy, poolSize: pick.withHeadroom, reason },
     robsonFloorPool: floorHeap + poolOverhead('first-fit', floorHeap),
   };
+}
+
+/** Every strategy in this thread, one after the other (tune-workers.ts runs them side by side). */
+export function tune(ops: readonly TraceOp[], o: TuneOptions = {}): TuneResult {
+  const profile = profileOf(ops, o.debug);
+  const packed = pack(ops);
+  const strategies = o.strategies ?? STRATEGIES;
+  const results = strategies.map((strategy, i) =>
+    tuneStrategy(packed, strategy, profile, o, (what, start = false) => o.onProgress?.(`${strategy} (${i + 1}/${strategies.length}): ${what}`, start)));
+  return combine(profile, o.headroom ?? 0.15, results);
 }
