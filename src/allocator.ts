@@ -74,9 +74,11 @@ function checkOptionTypes(options: object): void {
  * (Given any other object, a typed array copies it into a new buffer of its own.)
  */
 function isBuffer(b: unknown): boolean {
-  if (b instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && b instanceof SharedArrayBuffer)) return true;
   try {
-    return typeof b === 'object' && b !== null && new Uint8Array(b as ArrayBuffer, 0, 0).buffer === b;
+    // An array-like or iterable would be copied, all of its `length`: refused before a view is tried.
+    // No instanceof: a Proxy of an ArrayBuffer passes it, and then its byteLength getter throws.
+    if (typeof b !== 'object' || b === null || 'length' in b || Symbol.iterator in b) return false;
+    return new Uint8Array(b as ArrayBuffer, 0, 0).buffer === b;
   } catch {
     return false;
   }
@@ -161,7 +163,7 @@ export function settle(options: AllocatorOptions = {}): Settings {
   const lock = options.lock === undefined ? ((BUILD_LOCK || 'none') as LockName) : options.lock;
   if (BUILD_LOCK === '' && LOCKS.indexOf(lock) < 0) bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(lock)})`);
   // XS's Atomics refuse a host buffer (test:moddable: "not a SharedArrayBuffer instance"): said here, not at the first call.
-  if (lock === 'atomics' && buffer !== undefined && !(buffer instanceof ArrayBuffer) && !(typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer)) {
+  if (lock === 'atomics' && buffer !== undefined && Object.getPrototypeOf(buffer) !== ArrayBuffer.prototype && !(typeof SharedArrayBuffer !== 'undefined' && Object.getPrototypeOf(buffer) === SharedArrayBuffer.prototype)) {
     bad(BUILD_MESSAGES && 'the atomics lock needs a SharedArrayBuffer (or an ArrayBuffer) pool: Atomics do not work on a host buffer such as the static pool');
   }
   if (BUILD_LOCK && lock !== BUILD_LOCK) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
