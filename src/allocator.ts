@@ -116,6 +116,9 @@ export function settle(options: AllocatorOptions = {}): Settings {
     if (!isBuffer(buffer)) bad(BUILD_MESSAGES && 'buffer must be an ArrayBuffer or a SharedArrayBuffer');
     // A detached buffer reads as 0 bytes: refused below as too small, before a view is made of it.
     poolSize = buffer.byteLength & ~7;
+    if (options.poolSize !== undefined && options.poolSize !== poolSize) {
+      bad(BUILD_MESSAGES && `poolSize ${String(options.poolSize)} and a buffer of ${buffer.byteLength} bytes (a ${poolSize}-byte pool) disagree: give one, or the same size`);
+    }
   } else {
     if (attach) bad(BUILD_MESSAGES && 'attach needs the buffer of an initialised pool');
     poolSize = options.poolSize === undefined ? 65536 : options.poolSize;

@@ -43,7 +43,10 @@ export function initAllocator(options: AllocatorOptions = {}): Allocator {
   // saved from xsbug or the serial console feeds `mcalloc tune --log`.
   const print = (globalThis as { trace?: (text: string) => void }).trace;
   const traced = BUILD_TRACE && BUILD_STRATEGY !== '' && typeof print === 'function' ? { trace: (line: string) => print(`${line}\n`) } : {};
-  const heap = createAllocator({ poolSize: BUILD_POOL_SIZE, alignment: BUILD_ALIGNMENT, ...traced, ...options });
+  const merged: AllocatorOptions = { poolSize: BUILD_POOL_SIZE, alignment: BUILD_ALIGNMENT, ...traced, ...options };
+  // A buffer gives the pool its size: the build's default size is only for a pool made here.
+  if (merged.buffer !== undefined && !Object.prototype.hasOwnProperty.call(options, 'poolSize')) delete merged.poolSize;
+  const heap = createAllocator(merged);
   slot()[DEFAULT] = heap;
   return heap;
 }

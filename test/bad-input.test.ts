@@ -1,5 +1,5 @@
 import test from 'ava';
-import { AllocatorError, createAllocator, type Allocator, type StrategyName } from '../src/index.js';
+import { AllocatorError, createAllocator, initAllocator, type Allocator, type StrategyName } from '../src/index.js';
 
 const STRATEGIES: StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
 
@@ -149,4 +149,28 @@ test('destroy: every later call throws DESTROYED', (t) => {
     () => heap.reset(), () => heap.destroy(),
   ];
   for (const call of calls) t.is(t.throws(call, { instanceOf: AllocatorError })!.code, 'DESTROYED');
+});
+
+/** createAllocator(options) must throw INVALID_OPTIONS matching `reason` and leave `buffer` (if any) byte for byte. */
+function refusedOptions(t: import('ava').ExecutionContext, options: unknown, reason: RegExp, buffer?: ArrayBuffer | SharedArrayBuffer) {
+  const before = buffer ? Buffer.from(buffer.slice(0)) : null;
+  const err = t.throws(() => createAllocator(options as never), { instanceOf: AllocatorError });
+  t.is(err!.code, 'INVALID_OPTIONS', err!.message);
+  t.regex(err!.message, reason);
+  if (buffer) t.true(Buffer.from(buffer).equals(before!), 'the buffer changed');
+}
+
+test('buffer with a different poolSize is refused, naming both; the same size is accepted', (t) => {
+  const buffer = new ArrayBuffer(4096);
+  new Uint8Array(buffer).fill(0x5a);
+  refusedOptions(t, { buffer, poolSize: 8192 }, /poolSize 8192.*buffer.*4096/, buffer);
+  refusedOptions(t, { buffer, poolSize: 2048 }, /poolSize 2048.*buffer.*4096/, buffer);
+  t.is(createAllocator({ buffer, poolSize: 4096 }).poolSize, 4096);
+  // The usable size is the byte length rounded down to 8.
+  t.is(createAllocator({ buffer: new ArrayBuffer(4100), poolSize: 4096 }).poolSize, 4096);
+  refusedOptions(t, { buffer: new ArrayBuffer(4100), poolSize: 4100 }, /poolSize 4100.*buffer.*4096/);
+  // The facade's build-time default size does not count as a poolSize given with the buffer.
+  const heap = initAllocator({ buffer: new ArrayBuffer(2048) });
+  t.is(heap.poolSize, 2048);
+  heap.destroy();
 });
