@@ -170,6 +170,10 @@ export function settle(options: AllocatorOptions = {}): Settings {
   if (BUILD_LOCK && lock !== BUILD_LOCK) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
   const minimum = headerBytes(s, Math.max(poolSize, 0)) + MIN_BLOCK + OVERHEAD;
   if (poolSize < minimum) bad(BUILD_MESSAGES && `poolSize must be at least ${minimum} bytes for ${strategy} (got ${poolSize})`);
+  // Every allocate() pays the default alignment: at most a quarter of the heap keeps room for blocks
+  // (an aligned block needs `alignment + 16` spare bytes while it is placed).
+  const heap = heapEnd(poolSize) - headerBytes(s, poolSize);
+  if (alignment > heap / 4) bad(BUILD_MESSAGES && `alignment ${alignment} leaves no room in a ${heap}-byte heap: the default alignment must be at most a quarter of the heap`);
   if (m === null) {
     // Reserved only once every option is known to be good.
     m = reserve(poolSize);

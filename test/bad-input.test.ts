@@ -174,3 +174,17 @@ test('buffer with a different poolSize is refused, naming both; the same size is
   t.is(heap.poolSize, 2048);
   heap.destroy();
 });
+
+test('a default alignment that leaves no room in the heap is refused; up to a quarter of the heap allocates', (t) => {
+  refusedOptions(t, { alignment: 2 ** 24 }, /alignment 16777216 .*at most a quarter of the heap/);
+  const buffer = new ArrayBuffer(8192);
+  refusedOptions(t, { buffer, alignment: 4096 }, /alignment 4096 .*at most a quarter of the heap/, buffer);
+  for (const strategy of STRATEGIES) {
+    refusedOptions(t, { poolSize: 8192, strategy, alignment: 4096 }, /alignment 4096/);
+    const heap = createAllocator({ poolSize: 8192, strategy, alignment: 1024 });
+    const p = heap.allocate(8);
+    t.not(p, 0, `${strategy}: allocate(8) with alignment 1024`);
+    t.is(p % 1024, 0);
+    heap.check();
+  }
+});
