@@ -58,14 +58,44 @@ function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
   return bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(name)})`);
 }
 
-/** Refuses unknown option keys (a typo such as `stratgy` would otherwise be ignored) and wrong types. */
-function checkOptionTypes(options: object): void {
-  for (const key of Object.keys(options)) {
-    const value = (options as Record<string, unknown>)[key];
-    const type = OPTION_TYPES[key];
-    if (type === undefined) bad(BUILD_MESSAGES && `unknown option ${JSON.stringify(key)} (options are ${Object.keys(OPTION_TYPES).join(', ')})`);
-    if (type !== '' && value !== undefined && (typeof value !== type || value === null)) bad(BUILD_MESSAGES && `option ${key} must be a ${type} (got ${value === null ? 'null' : typeof value})`);
+/** What a thrown value says, for a message: even a value whose String() throws is described. */
+function describeThrown(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return `a ${typeof e} that cannot be printed`;
   }
+}
+
+/**
+ * Reads every option exactly once, into a plain object that holds the defined ones: a getter or a
+ * Proxy trap that throws is INVALID_OPTIONS naming the option (the caller's exception is never passed
+ * through), and one that answers differently on a second read cannot change what was checked. Refuses
+ * unknown option keys (a typo such as `stratgy` would otherwise be ignored) and wrong types.
+ */
+export function readOptions(options: unknown): AllocatorOptions {
+  if (options === null || typeof options !== 'object') return bad(BUILD_MESSAGES && 'options must be an object');
+  const copy: Record<string, unknown> = {};
+  let reading = '';
+  try {
+    for (const key of Object.keys(options)) {
+      if (OPTION_TYPES[key] === undefined) bad(BUILD_MESSAGES && `unknown option ${JSON.stringify(key)} (options are ${Object.keys(OPTION_TYPES).join(', ')})`);
+    }
+    for (const key in OPTION_TYPES) {
+      reading = key;
+      const value = (options as Record<string, unknown>)[key];
+      if (value !== undefined) copy[key] = value;
+    }
+  } catch (e) {
+    if (e instanceof AllocatorError) throw e;
+    bad(BUILD_MESSAGES && `${reading ? `reading option ${reading}` : 'reading the option names'} threw: ${describeThrown(e)}`);
+  }
+  for (const key in copy) {
+    const value = copy[key];
+    const type = OPTION_TYPES[key];
+    if (type !== '' && (typeof value !== type || value === null)) bad(BUILD_MESSAGES && `option ${key} must be a ${type} (got ${value === null ? 'null' : typeof value})`);
+  }
+  return copy as AllocatorOptions;
 }
 
 /**
@@ -107,9 +137,9 @@ export interface Settings {
  * Checks every option (INVALID_OPTIONS naming it), then reserves the pool: nothing is made or written
  * before all of them are known to be good.
  */
-export function settle(options: AllocatorOptions = {}): Settings {
-  if (options === null || typeof options !== 'object') bad(BUILD_MESSAGES && 'options must be an object');
-  checkOptionTypes(options);
+export function settle(given: AllocatorOptions = {}): Settings {
+  // From here on only the copy is read.
+  const options = readOptions(given);
   const { buffer, attach = false } = options;
   let poolSize: number;
   if (buffer !== undefined) {

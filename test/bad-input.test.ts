@@ -188,3 +188,34 @@ test('a default alignment that leaves no room in the heap is refused; up to a qu
     heap.check();
   }
 });
+
+test('an option whose getter or Proxy trap throws is INVALID_OPTIONS naming it; each option is read once', (t) => {
+  class Boom extends Error {}
+  const getter = Object.defineProperty({ poolSize: 4096 }, 'strategy', { enumerable: true, get() { throw new Boom('no strategy today'); } });
+  refusedOptions(t, getter, /reading option strategy threw: no strategy today/);
+  const getTrap = new Proxy({ poolSize: 4096, lock: 'none' }, { get(target, key) { if (key === 'lock') throw new Boom('trap'); return Reflect.get(target, key); } });
+  refusedOptions(t, getTrap, /reading option lock threw: trap/);
+  const keysTrap = new Proxy({ poolSize: 4096 }, { ownKeys() { throw new Boom('no keys'); } });
+  refusedOptions(t, keysTrap, /reading the option names threw: no keys/);
+  // A thrown non-Error, and one whose String() throws too.
+  refusedOptions(t, Object.defineProperty({}, 'debug', { enumerable: true, get() { throw 42; } }), /reading option debug threw: 42/);
+  const nasty = { toString() { throw new Error('again'); } };
+  refusedOptions(t, Object.defineProperty({}, 'buffer', { enumerable: true, get() { throw nasty; } }), /reading option buffer threw/);
+  // The facade too.
+  refusedOptions(t, getter, /reading option strategy threw/);
+  t.is(t.throws(() => initAllocator(getter as never), { instanceOf: AllocatorError })!.code, 'INVALID_OPTIONS');
+  // Each option is read exactly once: a getter that answers differently the second time changes nothing.
+  const reads = new Map<PropertyKey, number>();
+  let n = 0;
+  const counting = new Proxy({ poolSize: 4096, strategy: 'first-fit', alignment: 8 }, {
+    get(target, key) {
+      reads.set(key, (reads.get(key) ?? 0) + 1);
+      if (key === 'poolSize') return n++ === 0 ? 4096 : 'not a size';
+      return Reflect.get(target, key);
+    },
+  });
+  const heap = createAllocator(counting as never);
+  t.is(heap.poolSize, 4096);
+  t.is(heap.strategy, 'first-fit');
+  for (const [key, count] of reads) t.is(count, 1, `option ${String(key)} read ${count} times`);
+});
