@@ -6,7 +6,7 @@ import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } 
 import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
 import {
-  ALLOCATE, ALLOCATE_ZEROED, AllocatorError, FREE, MAX_ALIGNMENT, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError, isPowerOfTwo,
+  ALLOCATE, ALLOCATE_ZEROED, AllocatorError, BYTES, FREE, MAX_ALIGNMENT, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError, isPowerOfTwo,
 } from './errors.js';
 import { AtomicsLock } from './locks/atomics.js';
 import { InterruptLock, SoftwareMask } from './locks/interrupt.js';
@@ -362,17 +362,22 @@ export class PoolAllocator implements Allocator {
   }
 
   usableSize(ptr: number): number {
-    const P = this.pool();
-    const token = this.L.enter();
-    try {
-      return usableBytes(P, validatePointer(P, ptr, USABLE_SIZE));
-    } finally {
-      this.L.leave(token);
-    }
+    return this.usable(ptr, USABLE_SIZE);
   }
 
   bytes(ptr: number): Uint8Array {
-    return new Uint8Array(this.buffer, ptr, this.usableSize(ptr));
+    return new Uint8Array(this.buffer, ptr, this.usable(ptr, BYTES));
+  }
+
+  /** The usable size of a block, for usableSize() or bytes(): `call` names the one a refusal reports. */
+  protected usable(ptr: number, call: number): number {
+    const P = this.pool();
+    const token = this.L.enter();
+    try {
+      return usableBytes(P, validatePointer(P, ptr, call));
+    } finally {
+      this.L.leave(token);
+    }
   }
 
   stats(): AllocatorStats {

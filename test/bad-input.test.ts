@@ -219,3 +219,17 @@ test('an option whose getter or Proxy trap throws is INVALID_OPTIONS naming it; 
   t.is(heap.strategy, 'first-fit');
   for (const [key, count] of reads) t.is(count, 1, `option ${String(key)} read ${count} times`);
 });
+
+test('bytes() names itself in its errors, not usableSize', (t) => {
+  for (const strategy of STRATEGIES) {
+    for (const debug of [false, true]) {
+      const { heap, live, freedAlone } = busyPool(strategy, debug);
+      const freed = t.throws(() => heap.bytes(freedAlone), { instanceOf: AllocatorError })!;
+      t.is(freed.code, 'DOUBLE_FREE');
+      t.regex(freed.message, /^DOUBLE_FREE: bytes: \d+ was already freed/);
+      t.regex(t.throws(() => heap.bytes(live[0] + 8), { instanceOf: AllocatorError })!.message, /^INVALID_POINTER: bytes: /);
+      t.regex(t.throws(() => heap.usableSize(freedAlone), { instanceOf: AllocatorError })!.message, /^DOUBLE_FREE: usableSize: /);
+      t.is(heap.bytes(live[0]).length, heap.usableSize(live[0]));
+    }
+  }
+});
