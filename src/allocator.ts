@@ -14,7 +14,7 @@ import type { Lock } from './locks/lock.js';
 import { makeTracer, type Tracer } from './tracer.js';
 import { noLock } from './locks/none.js';
 import {
-  H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, H_VERSION, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD, STRATEGY_NAMES,
+  H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, H_VERSION, LOCK_NAMES, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD, STRATEGY_NAMES,
   VERSION, formatPool, headerBytes, heapEnd, type FreeStructure, type Pool,
 } from './pool.js';
 import { poison } from './poison.js';
@@ -25,7 +25,6 @@ import { tlsf } from './strategies/tlsf.js';
 import { worstFit } from './strategies/worst-fit.js';
 import type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, LockName, StrategyName } from './types.js';
 
-const LOCKS: readonly LockName[] = ['none', 'interrupt', 'atomics'];
 /**
  * Every option createAllocator() knows, with the type it takes ('' where the constructor checks the
  * value itself, with a more precise message): anything else is refused by name.
@@ -55,7 +54,7 @@ function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
   if (l === 'none') return noLock;
   if (l === 'interrupt') return new InterruptLock(options.interrupts || new SoftwareMask());
   if (l === 'atomics') return new AtomicsLock(m);
-  return bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(name)})`);
+  return bad(BUILD_MESSAGES && `lock must be one of ${LOCK_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
 }
 
 /** What a thrown value says, for a message: even a value whose String() throws is described. */
@@ -168,6 +167,8 @@ export function settle(given: AllocatorOptions = {}): Settings {
   }
   if (buffer !== undefined && poolSize < MIN_BLOCK * 4) bad(BUILD_MESSAGES && `buffer has ${buffer.byteLength} bytes: too small for a pool (or detached)`);
   let m = buffer !== undefined ? new Int32Array(buffer, 0, poolSize >> 2) : null;
+  /** The lock an attached pool was formatted with, when its header records one. */
+  let poolLock: LockName | undefined;
   if (m !== null && attach) {
     // Only a shared pool is attached to: bundles built with another lock leave the code out.
     if (BUILD_LOCK !== '' && BUILD_LOCK !== 'atomics') bad(BUILD_MESSAGES && 'attach needs a build with the atomics lock');
@@ -179,6 +180,7 @@ export function settle(given: AllocatorOptions = {}): Settings {
       if (named === undefined) bad(BUILD_MESSAGES && 'attach: unknown strategy id in the pool header');
       if (strategy !== undefined && strategy !== named) bad(BUILD_MESSAGES && `attach: the pool uses ${named}, not ${strategy}`);
       strategy = named;
+      poolLock = LOCK_NAMES[((m[H_CONFIG] >>> 24) & 3) - 1];
       debug = (m[H_CONFIG] & (1 << 8)) !== 0;
       if (BUILD_DEBUG !== 2 && debug !== (BUILD_DEBUG === 1)) bad(BUILD_MESSAGES && `attach: the pool is ${debug ? 'debug' : 'release'}, this build is not`);
       poolSize = m[H_POOL_SIZE];
@@ -191,8 +193,10 @@ export function settle(given: AllocatorOptions = {}): Settings {
   if (strategy === undefined) strategy = (BUILD_STRATEGY || 'tlsf') as StrategyName;
   if (BUILD_STRATEGY && strategy !== BUILD_STRATEGY) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_STRATEGY} strategy only (got ${JSON.stringify(strategy)})`);
   const s = structureFor(strategy);
-  const lock = options.lock === undefined ? ((BUILD_LOCK || 'none') as LockName) : options.lock;
-  if (BUILD_LOCK === '' && LOCKS.indexOf(lock) < 0) bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(lock)})`);
+  const lock = options.lock === undefined ? (poolLock || (BUILD_LOCK || 'none') as LockName) : options.lock;
+  if (BUILD_LOCK === '' && LOCK_NAMES.indexOf(lock) < 0) bad(BUILD_MESSAGES && `lock must be one of ${LOCK_NAMES.join(', ')} (got ${JSON.stringify(lock)})`);
+  // Allocators that share a pool must share its lock: one without it corrupts the pool within seconds.
+  if (poolLock !== undefined && lock !== poolLock) bad(BUILD_MESSAGES && `attach: the pool uses the ${poolLock} lock, not ${lock}`);
   // XS's Atomics refuse a host buffer (test:moddable: "not a SharedArrayBuffer instance"): said here, not at the first call.
   if (lock === 'atomics' && buffer !== undefined && !(buffer instanceof ArrayBuffer) && !(typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer)) {
     bad(BUILD_MESSAGES && 'the atomics lock needs a SharedArrayBuffer (or an ArrayBuffer) pool: Atomics do not work on a host buffer such as the static pool');
@@ -264,7 +268,7 @@ export class PoolAllocator implements Allocator {
     const salt = (Math.random() * 0x100000000) | 1;
     const token = this.L.enter();
     try {
-      formatPool(P, this.poolSize, 31 - Math.clz32(this.alignment), salt);
+      formatPool(P, this.poolSize, 31 - Math.clz32(this.alignment), LOCK_NAMES.indexOf(this.lock) + 1, salt);
       if (BUILD_DEBUG !== 0 && P.debug) poison(P, P.start + 12, P.end - 4);
     } finally {
       this.L.leave(token);

@@ -233,3 +233,25 @@ test('bytes() names itself in its errors, not usableSize', (t) => {
     }
   }
 });
+
+test('attach refuses a lock other than the one the pool was made with, naming both; an omitted lock takes the pool\'s', (t) => {
+  const made = (lock: 'none' | 'interrupt' | 'atomics') => createAllocator({ buffer: new SharedArrayBuffer(8192), lock });
+  const atomics = made('atomics');
+  atomics.allocate(100);
+  refusedOptions(t, { buffer: atomics.buffer, attach: true, lock: 'none' }, /attach: the pool uses the atomics lock, not none/, atomics.buffer);
+  refusedOptions(t, { buffer: atomics.buffer, attach: true, lock: 'interrupt' }, /the pool uses the atomics lock, not interrupt/, atomics.buffer);
+  const none = made('none');
+  refusedOptions(t, { buffer: none.buffer, attach: true, lock: 'atomics' }, /the pool uses the none lock, not atomics/, none.buffer);
+  const interrupt = made('interrupt');
+  refusedOptions(t, { buffer: interrupt.buffer, attach: true, lock: 'atomics' }, /the pool uses the interrupt lock, not atomics/, interrupt.buffer);
+  // The same lock attaches; an omitted one is the pool's, as the strategy is; reset() keeps it recorded.
+  t.is(createAllocator({ buffer: atomics.buffer, attach: true, lock: 'atomics' }).lock, 'atomics');
+  t.is(createAllocator({ buffer: atomics.buffer, attach: true }).lock, 'atomics');
+  t.is(createAllocator({ buffer: none.buffer, attach: true, lock: 'none' }).lock, 'none');
+  atomics.reset();
+  refusedOptions(t, { buffer: atomics.buffer, attach: true, lock: 'none' }, /the pool uses the atomics lock/, atomics.buffer);
+  // A pool formatted before the lock was recorded (bits 24-25 of the config word clear) attaches as before.
+  const old = new Int32Array(none.buffer);
+  old[3] &= 0xffffff;
+  t.is(createAllocator({ buffer: none.buffer, attach: true, lock: 'atomics' }).lock, 'atomics');
+});
