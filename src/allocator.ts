@@ -6,7 +6,7 @@ import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } 
 import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
 import {
-  ALLOCATE, ALLOCATE_ZEROED, AllocatorError, FREE, MAX_ALIGNMENT, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError, isPowerOfTwo,
+  ALLOCATE, ALLOCATE_ZEROED, AllocatorError, BYTES, FREE, MAX_ALIGNMENT, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError, isPowerOfTwo,
 } from './errors.js';
 import { AtomicsLock } from './locks/atomics.js';
 import { InterruptLock, SoftwareMask } from './locks/interrupt.js';
@@ -14,7 +14,7 @@ import type { Lock } from './locks/lock.js';
 import { makeTracer, type Tracer } from './tracer.js';
 import { noLock } from './locks/none.js';
 import {
-  H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, H_VERSION, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD, STRATEGY_NAMES,
+  H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, H_VERSION, LOCK_NAMES, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD, STRATEGY_NAMES,
   VERSION, formatPool, headerBytes, heapEnd, type FreeStructure, type Pool,
 } from './pool.js';
 import { poison } from './poison.js';
@@ -25,7 +25,6 @@ import { tlsf } from './strategies/tlsf.js';
 import { worstFit } from './strategies/worst-fit.js';
 import type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, LockName, StrategyName } from './types.js';
 
-const LOCKS: readonly LockName[] = ['none', 'interrupt', 'atomics'];
 /**
  * Every option createAllocator() knows, with the type it takes ('' where the constructor checks the
  * value itself, with a more precise message): anything else is refused by name.
@@ -55,17 +54,47 @@ function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
   if (l === 'none') return noLock;
   if (l === 'interrupt') return new InterruptLock(options.interrupts || new SoftwareMask());
   if (l === 'atomics') return new AtomicsLock(m);
-  return bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(name)})`);
+  return bad(BUILD_MESSAGES && `lock must be one of ${LOCK_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
 }
 
-/** Refuses unknown option keys (a typo such as `stratgy` would otherwise be ignored) and wrong types. */
-function checkOptionTypes(options: object): void {
-  for (const key of Object.keys(options)) {
-    const value = (options as Record<string, unknown>)[key];
-    const type = OPTION_TYPES[key];
-    if (type === undefined) bad(BUILD_MESSAGES && `unknown option ${JSON.stringify(key)} (options are ${Object.keys(OPTION_TYPES).join(', ')})`);
-    if (type !== '' && value !== undefined && (typeof value !== type || value === null)) bad(BUILD_MESSAGES && `option ${key} must be a ${type} (got ${value === null ? 'null' : typeof value})`);
+/** What a thrown value says, for a message: even a value whose String() throws is described. */
+function describeThrown(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return `a ${typeof e} that cannot be printed`;
   }
+}
+
+/**
+ * Reads every option exactly once, into a plain object that holds the defined ones: a getter or a
+ * Proxy trap that throws is INVALID_OPTIONS naming the option (the caller's exception is never passed
+ * through), and one that answers differently on a second read cannot change what was checked. Refuses
+ * unknown option keys (a typo such as `stratgy` would otherwise be ignored) and wrong types.
+ */
+export function readOptions(options: unknown): AllocatorOptions {
+  if (options === null || typeof options !== 'object') return bad(BUILD_MESSAGES && 'options must be an object');
+  const copy: Record<string, unknown> = {};
+  let reading = '';
+  try {
+    for (const key of Object.keys(options)) {
+      if (OPTION_TYPES[key] === undefined) bad(BUILD_MESSAGES && `unknown option ${JSON.stringify(key)} (options are ${Object.keys(OPTION_TYPES).join(', ')})`);
+    }
+    for (const key in OPTION_TYPES) {
+      reading = key;
+      const value = (options as Record<string, unknown>)[key];
+      if (value !== undefined) copy[key] = value;
+    }
+  } catch (e) {
+    if (e instanceof AllocatorError) throw e;
+    bad(BUILD_MESSAGES && `${reading ? `reading option ${reading}` : 'reading the option names'} threw: ${describeThrown(e)}`);
+  }
+  for (const key in copy) {
+    const value = copy[key];
+    const type = OPTION_TYPES[key];
+    if (type !== '' && (typeof value !== type || value === null)) bad(BUILD_MESSAGES && `option ${key} must be a ${type} (got ${value === null ? 'null' : typeof value})`);
+  }
+  return copy as AllocatorOptions;
 }
 
 /**
@@ -109,15 +138,18 @@ export interface Settings {
  * Checks every option (INVALID_OPTIONS naming it), then reserves the pool: nothing is made or written
  * before all of them are known to be good.
  */
-export function settle(options: AllocatorOptions = {}): Settings {
-  if (options === null || typeof options !== 'object') bad(BUILD_MESSAGES && 'options must be an object');
-  checkOptionTypes(options);
+export function settle(given: AllocatorOptions = {}): Settings {
+  // From here on only the copy is read.
+  const options = readOptions(given);
   const { buffer, attach = false } = options;
   let poolSize: number;
   if (buffer !== undefined) {
     if (!isBuffer(buffer)) bad(BUILD_MESSAGES && 'buffer must be an ArrayBuffer or a SharedArrayBuffer');
     // A detached buffer reads as 0 bytes: refused below as too small, before a view is made of it.
     poolSize = buffer.byteLength & ~7;
+    if (options.poolSize !== undefined && options.poolSize !== poolSize) {
+      bad(BUILD_MESSAGES && `poolSize ${String(options.poolSize)} and a buffer of ${buffer.byteLength} bytes (a ${poolSize}-byte pool) disagree: give one, or the same size`);
+    }
   } else {
     if (attach) bad(BUILD_MESSAGES && 'attach needs the buffer of an initialised pool');
     poolSize = options.poolSize === undefined ? 65536 : options.poolSize;
@@ -137,6 +169,8 @@ export function settle(options: AllocatorOptions = {}): Settings {
   }
   if (buffer !== undefined && poolSize < MIN_BLOCK * 4) bad(BUILD_MESSAGES && `buffer has ${buffer.byteLength} bytes: too small for a pool (or detached)`);
   let m = buffer !== undefined ? new Int32Array(buffer, 0, poolSize >> 2) : null;
+  /** The lock an attached pool was formatted with, when its header records one. */
+  let poolLock: LockName | undefined;
   if (m !== null && attach) {
     // Only a shared pool is attached to: bundles built with another lock leave the code out.
     if (BUILD_LOCK !== '' && BUILD_LOCK !== 'atomics') bad(BUILD_MESSAGES && 'attach needs a build with the atomics lock');
@@ -148,6 +182,7 @@ export function settle(options: AllocatorOptions = {}): Settings {
       if (named === undefined) bad(BUILD_MESSAGES && 'attach: unknown strategy id in the pool header');
       if (strategy !== undefined && strategy !== named) bad(BUILD_MESSAGES && `attach: the pool uses ${named}, not ${strategy}`);
       strategy = named;
+      poolLock = LOCK_NAMES[((m[H_CONFIG] >>> 24) & 3) - 1];
       debug = (m[H_CONFIG] & (1 << 8)) !== 0;
       if (BUILD_DEBUG !== 2 && debug !== (BUILD_DEBUG === 1)) bad(BUILD_MESSAGES && `attach: the pool is ${debug ? 'debug' : 'release'}, this build is not`);
       poolSize = m[H_POOL_SIZE];
@@ -160,8 +195,10 @@ export function settle(options: AllocatorOptions = {}): Settings {
   if (strategy === undefined) strategy = (BUILD_STRATEGY || 'tlsf') as StrategyName;
   if (BUILD_STRATEGY && strategy !== BUILD_STRATEGY) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_STRATEGY} strategy only (got ${JSON.stringify(strategy)})`);
   const s = structureFor(strategy);
-  const lock = options.lock === undefined ? ((BUILD_LOCK || 'none') as LockName) : options.lock;
-  if (BUILD_LOCK === '' && LOCKS.indexOf(lock) < 0) bad(BUILD_MESSAGES && `lock must be one of ${LOCKS.join(', ')} (got ${JSON.stringify(lock)})`);
+  const lock = options.lock === undefined ? (poolLock || (BUILD_LOCK || 'none') as LockName) : options.lock;
+  if (BUILD_LOCK === '' && LOCK_NAMES.indexOf(lock) < 0) bad(BUILD_MESSAGES && `lock must be one of ${LOCK_NAMES.join(', ')} (got ${JSON.stringify(lock)})`);
+  // Allocators that share a pool must share its lock: one without it corrupts the pool within seconds.
+  if (poolLock !== undefined && lock !== poolLock) bad(BUILD_MESSAGES && `attach: the pool uses the ${poolLock} lock, not ${lock}`);
   // XS's Atomics refuse a host buffer (test:moddable: "not a SharedArrayBuffer instance"): said here, not at the first call.
   if (lock === 'atomics' && buffer !== undefined && Object.getPrototypeOf(buffer) !== ArrayBuffer.prototype && !(typeof SharedArrayBuffer !== 'undefined' && Object.getPrototypeOf(buffer) === SharedArrayBuffer.prototype)) {
     bad(BUILD_MESSAGES && 'the atomics lock needs a SharedArrayBuffer (or an ArrayBuffer) pool: Atomics do not work on a host buffer such as the static pool');
@@ -169,6 +206,10 @@ export function settle(options: AllocatorOptions = {}): Settings {
   if (BUILD_LOCK && lock !== BUILD_LOCK) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
   const minimum = headerBytes(s, Math.max(poolSize, 0)) + MIN_BLOCK + OVERHEAD;
   if (poolSize < minimum) bad(BUILD_MESSAGES && `poolSize must be at least ${minimum} bytes for ${strategy} (got ${poolSize})`);
+  // Every allocate() pays the default alignment: at most a quarter of the heap keeps room for blocks
+  // (an aligned block needs `alignment + 16` spare bytes while it is placed).
+  const heap = heapEnd(poolSize) - headerBytes(s, poolSize);
+  if (alignment > heap / 4) bad(BUILD_MESSAGES && `alignment ${alignment} leaves no room in a ${heap}-byte heap: the default alignment must be at most a quarter of the heap`);
   if (m === null) {
     // Reserved only once every option is known to be good.
     m = reserve(poolSize);
@@ -229,7 +270,7 @@ export class PoolAllocator implements Allocator {
     const salt = (Math.random() * 0x100000000) | 1;
     const token = this.L.enter();
     try {
-      formatPool(P, this.poolSize, 31 - Math.clz32(this.alignment), salt);
+      formatPool(P, this.poolSize, 31 - Math.clz32(this.alignment), LOCK_NAMES.indexOf(this.lock) + 1, salt);
       if (BUILD_DEBUG !== 0 && P.debug) poison(P, P.start + 12, P.end - 4);
     } finally {
       this.L.leave(token);
@@ -327,17 +368,22 @@ export class PoolAllocator implements Allocator {
   }
 
   usableSize(ptr: number): number {
-    const P = this.pool();
-    const token = this.L.enter();
-    try {
-      return usableBytes(P, validatePointer(P, ptr, USABLE_SIZE));
-    } finally {
-      this.L.leave(token);
-    }
+    return this.usable(ptr, USABLE_SIZE);
   }
 
   bytes(ptr: number): Uint8Array {
-    return new Uint8Array(this.buffer, ptr, this.usableSize(ptr));
+    return new Uint8Array(this.buffer, ptr, this.usable(ptr, BYTES));
+  }
+
+  /** The usable size of a block, for usableSize() or bytes(): `call` names the one a refusal reports. */
+  protected usable(ptr: number, call: number): number {
+    const P = this.pool();
+    const token = this.L.enter();
+    try {
+      return usableBytes(P, validatePointer(P, ptr, call));
+    } finally {
+      this.L.leave(token);
+    }
   }
 
   stats(): AllocatorStats {

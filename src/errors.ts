@@ -45,7 +45,8 @@ export const FREE = 1;
 export const REALLOCATE = 2;
 export const USABLE_SIZE = 3;
 export const ALLOCATE_ZEROED = 4;
-export const CALL_NAMES: readonly string[] = /*#__PURE__*/ Object.freeze(['allocate', 'free', 'reallocate', 'usableSize', 'allocateZeroed']);
+export const BYTES = 5;
+export const CALL_NAMES: readonly string[] = /*#__PURE__*/ Object.freeze(['allocate', 'free', 'reallocate', 'usableSize', 'allocateZeroed', 'bytes']);
 
 /** `size` if it is a non-negative integer no larger than `limit`, else INVALID_SIZE saying why. */
 export function checkSize(size: unknown, limit: number, call: number): number {

@@ -3,7 +3,7 @@
  * pools; initAllocator()/allocateMemory()/freeMemory()/destroyAllocator() for the one default pool,
  * configured at compile time in device bundles (targets/*.json).
  */
-import { PoolAllocator, settle, takesTlsfPath } from './allocator.js';
+import { PoolAllocator, readOptions, settle, takesTlsfPath } from './allocator.js';
 import { BUILD_ALIGNMENT, BUILD_MESSAGES, BUILD_POOL_SIZE, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
 import { AllocatorError } from './errors.js';
 import { TlsfAllocator } from './tlsf-allocator.js';
@@ -43,7 +43,11 @@ export function initAllocator(options: AllocatorOptions = {}): Allocator {
   // saved from xsbug or the serial console feeds `mcalloc tune --log`.
   const print = (globalThis as { trace?: (text: string) => void }).trace;
   const traced = BUILD_TRACE && BUILD_STRATEGY !== '' && typeof print === 'function' ? { trace: (line: string) => print(`${line}\n`) } : {};
-  const heap = createAllocator({ poolSize: BUILD_POOL_SIZE, alignment: BUILD_ALIGNMENT, ...traced, ...options });
+  // The caller's options are read once (readOptions); a buffer gives the pool its size, so the build's
+  // default size is only for a pool made here.
+  const given = readOptions(options);
+  const sized = given.buffer === undefined ? { poolSize: BUILD_POOL_SIZE } : {};
+  const heap = createAllocator({ ...sized, alignment: BUILD_ALIGNMENT, ...traced, ...given });
   slot()[DEFAULT] = heap;
   return heap;
 }

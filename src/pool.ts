@@ -31,7 +31,7 @@
  * size and footer is checked before it is acted on (guard.ts). The heap bounds the code relies on are
  * kept in the Pool object, not read back from the header.
  */
-import type { StrategyName } from './types.js';
+import type { LockName, StrategyName } from './types.js';
 
 export const MAGIC = 0x4d43414c; // 'MCAL'
 /** 4: TLSF keeps the free block at the heap end out of its buckets (H_TOP). */
@@ -41,7 +41,10 @@ export const VERSION = 4;
 export const H_MAGIC = 0;
 export const H_VERSION = 1;
 export const H_POOL_SIZE = 2;
-/** strategy id | debug << 8 | log2(default alignment) << 16 */
+/**
+ * strategy id | debug << 8 | log2(default alignment) << 16 | lock id << 24, the lock id being 1 + its
+ * index in LOCK_NAMES (0 in pools formatted before the lock was recorded: attach then checks nothing).
+ */
 export const H_CONFIG = 3;
 /** The atomics lock word (0 free, 1 taken, 2 taken with waiters). */
 export const H_LOCK = 4;
@@ -85,6 +88,7 @@ export const CANARY_BYTE = 0xca;
 export const POISON_BYTE = 0xdd;
 
 /** A strategy's id (in the pool header) is its index here plus one. */
+export const LOCK_NAMES: readonly LockName[] = /*#__PURE__*/ Object.freeze(['none', 'interrupt', 'atomics']);
 export const STRATEGY_NAMES: readonly StrategyName[] = /*#__PURE__*/ Object.freeze(['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf']);
 
 /** The free structure a strategy keeps inside the pool. Sizes are block sizes (header included). */
@@ -153,7 +157,7 @@ export function heapEnd(poolSize: number): number {
   return (poolSize & ~7) - OVERHEAD;
 }
 
-export function formatPool(P: Pool, poolSize: number, alignLog2: number, salt: number): void {
+export function formatPool(P: Pool, poolSize: number, alignLog2: number, lockId: number, salt: number): void {
   const { m, s, start, end, debug } = P;
   const lock = m[H_LOCK]; // reset() formats while holding the atomics lock: keep it held
   m.fill(0, 0, start >> 2);
@@ -161,7 +165,7 @@ export function formatPool(P: Pool, poolSize: number, alignLog2: number, salt: n
   m[H_MAGIC] = MAGIC;
   m[H_VERSION] = VERSION;
   m[H_POOL_SIZE] = poolSize;
-  m[H_CONFIG] = s.id | (debug ? 1 << 8 : 0) | (alignLog2 << 16);
+  m[H_CONFIG] = s.id | (debug ? 1 << 8 : 0) | (alignLog2 << 16) | (lockId << 24);
   m[H_SALT] = salt;
   m[H_HEAP_START] = start;
   m[H_HEAP_END] = end;

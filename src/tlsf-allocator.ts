@@ -24,7 +24,7 @@ import { PoolAllocator, type Settings } from './allocator.js';
 import type { AllocatorStats } from './types.js';
 import { allocateCore, reallocateCore, usableBytes } from './core.js';
 import { refusePointer, validatePointer } from './diagnostics.js';
-import { ALLOCATE, FREE, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError } from './errors.js';
+import { ALLOCATE, FREE, NUMBER, REALLOCATE, checkAlignment, checkSize, destroyedError } from './errors.js';
 import { corrupted } from './guard.js';
 import {
   CHECK_MIX, FLAG_MASK, H_ALLOCS, H_FAILED, H_FL_BITMAP, H_FREES, H_PEAK_USED, H_ROOTS, H_SALT, H_TOP, H_USED_BYTES, MIN_BLOCK,
@@ -79,10 +79,10 @@ export class TlsfAllocator extends PoolAllocator {
     return refusePointer(this.P!, ptr, call, this.frees);
   }
 
-  usableSize(ptr: number): number {
+  protected usable(ptr: number, call: number): number {
     const P = this.P;
     if (P === null) return destroyedError();
-    return usableBytes(P, validatePointer(P, ptr, USABLE_SIZE, this.frees));
+    return usableBytes(P, validatePointer(P, ptr, call, this.frees));
   }
 
   stats(): AllocatorStats {

@@ -9,7 +9,7 @@ export interface InterruptMask {
 }
 
 export interface AllocatorOptions {
-  /** Pool size in bytes (default 65536). Ignored when `buffer` is given. */
+  /** Pool size in bytes (default 65536). With `buffer`, it must be the buffer's size (byteLength & ~7). */
   poolSize?: number;
   /** Use this buffer as the pool instead of reserving one. */
   buffer?: ArrayBuffer | SharedArrayBuffer;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { AllocatorError, createAllocator, type Allocator, type StrategyName } from '../src/index.js';
+import { AllocatorError, createAllocator, initAllocator, type Allocator, type StrategyName } from '../src/index.js';
 
 const STRATEGIES: StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
 
@@ -149,4 +149,109 @@ test('destroy: every later call throws DESTROYED', (t) => {
     () => heap.reset(), () => heap.destroy(),
   ];
   for (const call of calls) t.is(t.throws(call, { instanceOf: AllocatorError })!.code, 'DESTROYED');
+});
+
+/** createAllocator(options) must throw INVALID_OPTIONS matching `reason` and leave `buffer` (if any) byte for byte. */
+function refusedOptions(t: import('ava').ExecutionContext, options: unknown, reason: RegExp, buffer?: ArrayBuffer | SharedArrayBuffer) {
+  const before = buffer ? Buffer.from(buffer.slice(0)) : null;
+  const err = t.throws(() => createAllocator(options as never), { instanceOf: AllocatorError });
+  t.is(err!.code, 'INVALID_OPTIONS', err!.message);
+  t.regex(err!.message, reason);
+  if (buffer) t.true(Buffer.from(buffer).equals(before!), 'the buffer changed');
+}
+
+test('buffer with a different poolSize is refused, naming both; the same size is accepted', (t) => {
+  const buffer = new ArrayBuffer(4096);
+  new Uint8Array(buffer).fill(0x5a);
+  refusedOptions(t, { buffer, poolSize: 8192 }, /poolSize 8192.*buffer.*4096/, buffer);
+  refusedOptions(t, { buffer, poolSize: 2048 }, /poolSize 2048.*buffer.*4096/, buffer);
+  t.is(createAllocator({ buffer, poolSize: 4096 }).poolSize, 4096);
+  // The usable size is the byte length rounded down to 8.
+  t.is(createAllocator({ buffer: new ArrayBuffer(4100), poolSize: 4096 }).poolSize, 4096);
+  refusedOptions(t, { buffer: new ArrayBuffer(4100), poolSize: 4100 }, /poolSize 4100.*buffer.*4096/);
+  // The facade's build-time default size does not count as a poolSize given with the buffer.
+  const heap = initAllocator({ buffer: new ArrayBuffer(2048) });
+  t.is(heap.poolSize, 2048);
+  heap.destroy();
+});
+
+test('a default alignment that leaves no room in the heap is refused; up to a quarter of the heap allocates', (t) => {
+  refusedOptions(t, { alignment: 2 ** 24 }, /alignment 16777216 .*at most a quarter of the heap/);
+  const buffer = new ArrayBuffer(8192);
+  refusedOptions(t, { buffer, alignment: 4096 }, /alignment 4096 .*at most a quarter of the heap/, buffer);
+  for (const strategy of STRATEGIES) {
+    refusedOptions(t, { poolSize: 8192, strategy, alignment: 4096 }, /alignment 4096/);
+    const heap = createAllocator({ poolSize: 8192, strategy, alignment: 1024 });
+    const p = heap.allocate(8);
+    t.not(p, 0, `${strategy}: allocate(8) with alignment 1024`);
+    t.is(p % 1024, 0);
+    heap.check();
+  }
+});
+
+test('an option whose getter or Proxy trap throws is INVALID_OPTIONS naming it; each option is read once', (t) => {
+  class Boom extends Error {}
+  const getter = Object.defineProperty({ poolSize: 4096 }, 'strategy', { enumerable: true, get() { throw new Boom('no strategy today'); } });
+  refusedOptions(t, getter, /reading option strategy threw: no strategy today/);
+  const getTrap = new Proxy({ poolSize: 4096, lock: 'none' }, { get(target, key) { if (key === 'lock') throw new Boom('trap'); return Reflect.get(target, key); } });
+  refusedOptions(t, getTrap, /reading option lock threw: trap/);
+  const keysTrap = new Proxy({ poolSize: 4096 }, { ownKeys() { throw new Boom('no keys'); } });
+  refusedOptions(t, keysTrap, /reading the option names threw: no keys/);
+  // A thrown non-Error, and one whose String() throws too.
+  refusedOptions(t, Object.defineProperty({}, 'debug', { enumerable: true, get() { throw 42; } }), /reading option debug threw: 42/);
+  const nasty = { toString() { throw new Error('again'); } };
+  refusedOptions(t, Object.defineProperty({}, 'buffer', { enumerable: true, get() { throw nasty; } }), /reading option buffer threw/);
+  // The facade too.
+  refusedOptions(t, getter, /reading option strategy threw/);
+  t.is(t.throws(() => initAllocator(getter as never), { instanceOf: AllocatorError })!.code, 'INVALID_OPTIONS');
+  // Each option is read exactly once: a getter that answers differently the second time changes nothing.
+  const reads = new Map<PropertyKey, number>();
+  let n = 0;
+  const counting = new Proxy({ poolSize: 4096, strategy: 'first-fit', alignment: 8 }, {
+    get(target, key) {
+      reads.set(key, (reads.get(key) ?? 0) + 1);
+      if (key === 'poolSize') return n++ === 0 ? 4096 : 'not a size';
+      return Reflect.get(target, key);
+    },
+  });
+  const heap = createAllocator(counting as never);
+  t.is(heap.poolSize, 4096);
+  t.is(heap.strategy, 'first-fit');
+  for (const [key, count] of reads) t.is(count, 1, `option ${String(key)} read ${count} times`);
+});
+
+test('bytes() names itself in its errors, not usableSize', (t) => {
+  for (const strategy of STRATEGIES) {
+    for (const debug of [false, true]) {
+      const { heap, live, freedAlone } = busyPool(strategy, debug);
+      const freed = t.throws(() => heap.bytes(freedAlone), { instanceOf: AllocatorError })!;
+      t.is(freed.code, 'DOUBLE_FREE');
+      t.regex(freed.message, /^DOUBLE_FREE: bytes: \d+ was already freed/);
+      t.regex(t.throws(() => heap.bytes(live[0] + 8), { instanceOf: AllocatorError })!.message, /^INVALID_POINTER: bytes: /);
+      t.regex(t.throws(() => heap.usableSize(freedAlone), { instanceOf: AllocatorError })!.message, /^DOUBLE_FREE: usableSize: /);
+      t.is(heap.bytes(live[0]).length, heap.usableSize(live[0]));
+    }
+  }
+});
+
+test('attach refuses a lock other than the one the pool was made with, naming both; an omitted lock takes the pool\'s', (t) => {
+  const made = (lock: 'none' | 'interrupt' | 'atomics') => createAllocator({ buffer: new SharedArrayBuffer(8192), lock });
+  const atomics = made('atomics');
+  atomics.allocate(100);
+  refusedOptions(t, { buffer: atomics.buffer, attach: true, lock: 'none' }, /attach: the pool uses the atomics lock, not none/, atomics.buffer);
+  refusedOptions(t, { buffer: atomics.buffer, attach: true, lock: 'interrupt' }, /the pool uses the atomics lock, not interrupt/, atomics.buffer);
+  const none = made('none');
+  refusedOptions(t, { buffer: none.buffer, attach: true, lock: 'atomics' }, /the pool uses the none lock, not atomics/, none.buffer);
+  const interrupt = made('interrupt');
+  refusedOptions(t, { buffer: interrupt.buffer, attach: true, lock: 'atomics' }, /the pool uses the interrupt lock, not atomics/, interrupt.buffer);
+  // The same lock attaches; an omitted one is the pool's, as the strategy is; reset() keeps it recorded.
+  t.is(createAllocator({ buffer: atomics.buffer, attach: true, lock: 'atomics' }).lock, 'atomics');
+  t.is(createAllocator({ buffer: atomics.buffer, attach: true }).lock, 'atomics');
+  t.is(createAllocator({ buffer: none.buffer, attach: true, lock: 'none' }).lock, 'none');
+  atomics.reset();
+  refusedOptions(t, { buffer: atomics.buffer, attach: true, lock: 'none' }, /the pool uses the atomics lock/, atomics.buffer);
+  // A pool formatted before the lock was recorded (bits 24-25 of the config word clear) attaches as before.
+  const old = new Int32Array(none.buffer);
+  old[3] &= 0xffffff;
+  t.is(createAllocator({ buffer: none.buffer, attach: true, lock: 'atomics' }).lock, 'atomics');
 });
