@@ -6,7 +6,7 @@ import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } 
 import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
 import {
-  ALLOCATE, ALLOCATE_ZEROED, AllocatorError, BYTES, FREE, MAX_ALIGNMENT, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError, isPowerOfTwo,
+  ALLOCATE, ALLOCATE_ZEROED, AllocatorError, BYTES, FREE, MAX_ALIGNMENT, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError, detachedError, isPowerOfTwo,
 } from './errors.js';
 import { AtomicsLock } from './locks/atomics.js';
 import { InterruptLock, SoftwareMask } from './locks/interrupt.js';
@@ -30,7 +30,7 @@ import type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, LockName, 
  * value itself, with a more precise message): anything else is refused by name.
  */
 const OPTION_TYPES: Readonly<Record<string, string>> = Object.freeze({
-  poolSize: '', buffer: '', alignment: '', attach: 'boolean', strategy: 'string', lock: 'string',
+  poolSize: '', buffer: '', alignment: '', attach: 'boolean', reformat: 'boolean', strategy: 'string', lock: 'string',
   debug: 'boolean', interrupts: 'object', trace: 'function',
 });
 
@@ -113,9 +113,10 @@ function isBuffer(b: unknown): boolean {
   }
 }
 
-function reserve(poolSize: number): Int32Array {
+/** A new pool: a SharedArrayBuffer when other threads are to share it (the atomics lock). */
+function reserve(poolSize: number, shared: boolean): Int32Array {
   try {
-    return new Int32Array(new ArrayBuffer(poolSize), 0, poolSize >> 2);
+    return new Int32Array(shared ? new SharedArrayBuffer(poolSize) : new ArrayBuffer(poolSize), 0, poolSize >> 2);
   } catch {
     return bad(BUILD_MESSAGES && `could not reserve a pool of ${poolSize} bytes`);
   }
@@ -169,6 +170,12 @@ export function settle(given: AllocatorOptions = {}): Settings {
   }
   if (buffer !== undefined && poolSize < MIN_BLOCK * 4) bad(BUILD_MESSAGES && `buffer has ${buffer.byteLength} bytes: too small for a pool (or detached)`);
   let m = buffer !== undefined ? new Int32Array(buffer, 0, poolSize >> 2) : null;
+  if (attach && options.reformat) bad(BUILD_MESSAGES && 'attach and reformat contradict each other: attach uses the pool in the buffer, reformat wipes it');
+  // Formatting a pool that another allocator (maybe in another Worker) still uses would hand its live
+  // blocks out again: only on request. destroy() of the allocator that formatted it clears the magic.
+  if (m !== null && !attach && !options.reformat && m[H_MAGIC] === MAGIC) {
+    bad(BUILD_MESSAGES && 'the buffer holds an mcalloc pool that was not destroyed: attach: true to share it, or reformat: true to wipe it');
+  }
   /** The lock an attached pool was formatted with, when its header records one. */
   let poolLock: LockName | undefined;
   if (m !== null && attach) {
@@ -199,9 +206,15 @@ export function settle(given: AllocatorOptions = {}): Settings {
   if (BUILD_LOCK === '' && LOCK_NAMES.indexOf(lock) < 0) bad(BUILD_MESSAGES && `lock must be one of ${LOCK_NAMES.join(', ')} (got ${JSON.stringify(lock)})`);
   // Allocators that share a pool must share its lock: one without it corrupts the pool within seconds.
   if (poolLock !== undefined && lock !== poolLock) bad(BUILD_MESSAGES && `attach: the pool uses the ${poolLock} lock, not ${lock}`);
-  // XS's Atomics refuse a host buffer (test:moddable: "not a SharedArrayBuffer instance"): said here, not at the first call.
-  if (lock === 'atomics' && buffer !== undefined && Object.getPrototypeOf(buffer) !== ArrayBuffer.prototype && !(typeof SharedArrayBuffer !== 'undefined' && Object.getPrototypeOf(buffer) === SharedArrayBuffer.prototype)) {
-    bad(BUILD_MESSAGES && 'the atomics lock needs a SharedArrayBuffer (or an ArrayBuffer) pool: Atomics do not work on a host buffer such as the static pool');
+  // The atomics lock exists for pools that other threads reach, and only a SharedArrayBuffer can be
+  // reached: on an ArrayBuffer it locks nothing, and XS's Atomics refuse a host buffer such as the
+  // static pool (test:moddable: "not a SharedArrayBuffer instance"). Said here, not at the first call.
+  const shared = typeof SharedArrayBuffer !== 'undefined' && buffer !== undefined && Object.getPrototypeOf(buffer) === SharedArrayBuffer.prototype;
+  if (lock === 'atomics' && buffer !== undefined && !shared) {
+    bad(BUILD_MESSAGES && 'the atomics lock needs a SharedArrayBuffer pool: an ArrayBuffer is seen by no other thread, and Atomics do not work on a host buffer such as the static pool');
+  }
+  if (lock === 'atomics' && buffer === undefined && typeof SharedArrayBuffer === 'undefined') {
+    bad(BUILD_MESSAGES && 'the atomics lock needs a SharedArrayBuffer, which this engine does not have');
   }
   if (BUILD_LOCK && lock !== BUILD_LOCK) bad(BUILD_MESSAGES && `this bundle was built with the ${BUILD_LOCK} lock only (got ${JSON.stringify(lock)})`);
   const minimum = headerBytes(s, Math.max(poolSize, 0)) + MIN_BLOCK + OVERHEAD;
@@ -212,7 +225,7 @@ export function settle(given: AllocatorOptions = {}): Settings {
   if (alignment > heap / 4) bad(BUILD_MESSAGES && `alignment ${alignment} leaves no room in a ${heap}-byte heap: the default alignment must be at most a quarter of the heap`);
   if (m === null) {
     // Reserved only once every option is known to be good.
-    m = reserve(poolSize);
+    m = reserve(poolSize, lock === 'atomics');
   }
   return { m, s, strategy, lock, poolSize, alignment: Math.max(alignment, 8), debug, attach, options };
 }
@@ -238,6 +251,8 @@ export class PoolAllocator implements Allocator {
   private readonly L: Lock;
   private readonly alignment: number;
   private readonly T: Tracer | null;
+  /** Whether this allocator formatted the pool (not attached to it): its destroy() releases the buffer. */
+  private readonly formatted: boolean;
 
   constructor(c: Settings) {
     const { m, s, poolSize, options } = c;
@@ -250,6 +265,7 @@ export class PoolAllocator implements Allocator {
     this.poolSize = poolSize;
     this.alignment = c.alignment;
     this.T = BUILD_TRACE && options.trace ? makeTracer(options.trace) : null;
+    this.formatted = !c.attach;
     if (!c.attach) this.format();
   }
 
@@ -258,11 +274,10 @@ export class PoolAllocator implements Allocator {
   }
 
   private pool(): Pool {
-    return this.P === null ? this.gone() : this.P;
-  }
-
-  private gone(): never {
-    return destroyedError();
+    const P = this.P;
+    if (P === null) return destroyedError();
+    if (P.m.length === 0) return detachedError();
+    return P;
   }
 
   private format(): void {
@@ -279,7 +294,8 @@ export class PoolAllocator implements Allocator {
 
   allocate(size: number, alignment?: number): number {
     const P = this.P;
-    if (P === null) return this.gone();
+    if (P === null) return destroyedError();
+    if (P.m.length === 0) return detachedError();
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
     if (typeof size !== NUMBER || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, ALLOCATE);
     let align = this.alignment;
@@ -328,7 +344,8 @@ export class PoolAllocator implements Allocator {
 
   reallocate(ptr: number, size: number): number {
     const P = this.P;
-    if (P === null) return this.gone();
+    if (P === null) return destroyedError();
+    if (P.m.length === 0) return detachedError();
     if (typeof size !== NUMBER || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, REALLOCATE);
     if (ptr === 0) return this.allocate(size);
     if (BUILD_LOCK === 'none' || this.L === noLock) {
@@ -350,7 +367,8 @@ export class PoolAllocator implements Allocator {
 
   free(ptr: number): void {
     const P = this.P;
-    if (P === null) return this.gone();
+    if (P === null) return destroyedError();
+    if (P.m.length === 0) return detachedError();
     if (ptr === 0) return;
     if (BUILD_LOCK === 'none' || this.L === noLock) {
       freeCore(P, validatePointer(P, ptr, FREE));
@@ -424,7 +442,11 @@ export class PoolAllocator implements Allocator {
   }
 
   destroy(): void {
-    this.pool();
+    const P = this.P;
+    if (P === null) return destroyedError();
+    // The allocator that formatted the pool releases the buffer: it may be formatted again. An attached
+    // one leaves the pool to the others; a detached buffer has nothing left to clear.
+    if (this.formatted && P.m.length !== 0) P.m[H_MAGIC] = 0;
     this.P = null;
   }
 }

@@ -9,6 +9,7 @@ export type AllocatorErrorCode =
   | 'DOUBLE_FREE'
   | 'HEAP_CORRUPTED'
   | 'DESTROYED'
+  | 'BUFFER_DETACHED'
   | 'NOT_INITIALIZED'
   | 'ALREADY_INITIALIZED'
   | 'LOCK_TIMEOUT';
@@ -74,4 +75,12 @@ export function checkAlignment(alignment: unknown, call: number): number {
 /** Every call on a destroyed allocator. */
 export function destroyedError(): never {
   throw new AllocatorError('DESTROYED', BUILD_MESSAGES && 'this allocator was destroyed');
+}
+
+/**
+ * Every call on a pool whose buffer was transferred (detached) or shrunk under it: every view of the
+ * buffer then reads as empty, so the calls check `m.length` before reading a word.
+ */
+export function detachedError(): never {
+  throw new AllocatorError('BUFFER_DETACHED', BUILD_MESSAGES && "the pool's buffer was detached (transferred) or shrunk: the pool is gone, destroy() this allocator");
 }

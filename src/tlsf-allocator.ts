@@ -24,7 +24,7 @@ import { PoolAllocator, type Settings } from './allocator.js';
 import type { AllocatorStats } from './types.js';
 import { allocateCore, reallocateCore, usableBytes } from './core.js';
 import { refusePointer, validatePointer } from './diagnostics.js';
-import { ALLOCATE, FREE, NUMBER, REALLOCATE, checkAlignment, checkSize, destroyedError } from './errors.js';
+import { ALLOCATE, FREE, NUMBER, REALLOCATE, checkAlignment, checkSize, destroyedError, detachedError } from './errors.js';
 import { corrupted } from './guard.js';
 import {
   CHECK_MIX, FLAG_MASK, H_ALLOCS, H_FAILED, H_FL_BITMAP, H_FREES, H_PEAK_USED, H_ROOTS, H_SALT, H_TOP, H_USED_BYTES, MIN_BLOCK,
@@ -82,6 +82,7 @@ export class TlsfAllocator extends PoolAllocator {
   protected usable(ptr: number, call: number): number {
     const P = this.P;
     if (P === null) return destroyedError();
+    if (P.m.length === 0) return detachedError();
     return usableBytes(P, validatePointer(P, ptr, call, this.frees));
   }
 
@@ -108,6 +109,7 @@ export class TlsfAllocator extends PoolAllocator {
   allocate(size: number, alignment?: number): number {
     const P = this.P;
     if (P === null) return destroyedError();
+    if (P.m.length === 0) return detachedError();
     const m = P.m;
     const start = P.start;
     const end = P.end;
@@ -263,6 +265,7 @@ export class TlsfAllocator extends PoolAllocator {
   free(ptr: number): void {
     const P = this.P;
     if (P === null) return destroyedError();
+    if (P.m.length === 0) return detachedError();
     if (ptr === 0) return;
     const m = P.m;
     const start = P.start;
@@ -342,6 +345,7 @@ export class TlsfAllocator extends PoolAllocator {
   reallocate(ptr: number, size: number): number {
     const P = this.P;
     if (P === null) return destroyedError();
+    if (P.m.length === 0) return detachedError();
     const m = P.m;
     const start = P.start;
     const end = P.end;

@@ -15,6 +15,12 @@ export interface AllocatorOptions {
   buffer?: ArrayBuffer | SharedArrayBuffer;
   /** Use the already initialised pool in `buffer` (e.g. from another Worker) instead of formatting it. */
   attach?: boolean;
+  /**
+   * Format `buffer` although it holds a pool that was not destroyed (another allocator, maybe in another
+   * Worker, may still be using it). Without it such a buffer is refused: attach to it, or destroy the
+   * allocator that formatted it first.
+   */
+  reformat?: boolean;
   strategy?: StrategyName;
   lock?: LockName;
   /** Default alignment of allocate(): a power of two, 8 or more (default 8). */

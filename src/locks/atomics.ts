@@ -39,10 +39,16 @@ export class AtomicsLock implements Lock {
       if (Atomics.load(m, H_LOCK) === 0 && Atomics.compareExchange(m, H_LOCK, 0, 1) === 0) return 0;
     }
     // Announce a waiter (2), so that the holder's leave() wakes one; taking the lock this way leaves
-    // it at 2, which at worst costs one needless notify.
+    // it at 2, which at worst costs one needless notify. A word that is no lock state was written by
+    // something else (a view over the pool): no holder will ever clear it, so waiting would only end
+    // in LOCK_TIMEOUT a minute later. It is read, never exchanged, so the damage stays as it was found.
     this.stalls = 0;
-    for (let rounds = 1; Atomics.exchange(m, H_LOCK, 2) !== 0; rounds++) this.pause(rounds);
-    return 0;
+    for (let rounds = 1; ; rounds++) {
+      const seen = Atomics.load(m, H_LOCK);
+      if (seen !== 0 && seen !== 1 && seen !== 2) damaged(seen);
+      if (Atomics.compareExchange(m, H_LOCK, seen, 2) === seen && seen === 0) return 0;
+      this.pause(rounds);
+    }
   }
 
   leave(): void {
@@ -64,6 +70,10 @@ export class AtomicsLock implements Lock {
     if (rounds > MAX_SPIN_ROUNDS) timeout();
     for (let i = 1 << Math.min(rounds, 10); i > 0; i--) if (Atomics.load(m, H_LOCK) === 0) return;
   }
+}
+
+function damaged(word: number): never {
+  throw new AllocatorError('HEAP_CORRUPTED', BUILD_MESSAGES && `the pool's lock word holds ${word}, which no lock state is (0 free, 1 or 2 taken): something wrote into the pool header`, H_LOCK * 4);
 }
 
 function timeout(): never {

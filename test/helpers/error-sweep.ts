@@ -20,11 +20,19 @@ export interface SweepCase {
   message: string;
 }
 
-/** The codes the sweep triggers: every AllocatorErrorCode but LOCK_TIMEOUT. */
+/**
+ * The codes the sweep triggers: every AllocatorErrorCode but LOCK_TIMEOUT, and but BUFFER_DETACHED
+ * with the atomics lock, whose SharedArrayBuffer cannot be detached (sweptCodes).
+ */
 export const SWEPT_CODES = [
   'INVALID_OPTIONS', 'INVALID_SIZE', 'INVALID_ALIGNMENT', 'INVALID_POINTER', 'DOUBLE_FREE', 'HEAP_CORRUPTED',
-  'DESTROYED', 'NOT_INITIALIZED', 'ALREADY_INITIALIZED',
+  'DESTROYED', 'BUFFER_DETACHED', 'NOT_INITIALIZED', 'ALREADY_INITIALIZED',
 ] as const;
+
+/** What the sweep of a pool with this lock triggers. */
+export function sweptCodes(lock: string): string[] {
+  return SWEPT_CODES.filter((c) => lock !== 'atomics' || c !== 'BUFFER_DETACHED');
+}
 
 /** Script text: evaluates to an array of SweepCase. `options` are merged into every createAllocator call. */
 export function errorSweepScript(options: { poolSize: number; strategy: string; lock: string; debug: boolean }): string {
@@ -68,6 +76,16 @@ sweep("HEAP_CORRUPTED", "check() after the stray write", () => heap.check());
 heap.destroy();
 sweep("DESTROYED", "allocate after destroy", () => heap.allocate(8));
 sweep("DESTROYED", "free after destroy", () => heap.free(q));
+if (OPTIONS.lock !== "atomics") {
+  // Detached the way the engine can: ArrayBuffer.prototype.transfer (XS), else structuredClone (Node 20).
+  const moved = make();
+  const kept = moved.allocate(24);
+  if (typeof moved.buffer.transfer === "function") moved.buffer.transfer();
+  else structuredClone(moved.buffer, { transfer: [moved.buffer] });
+  sweep("BUFFER_DETACHED", "allocate after the buffer was transferred", () => moved.allocate(8));
+  sweep("BUFFER_DETACHED", "free after the buffer was transferred", () => moved.free(kept));
+  moved.destroy();
+}
 try { mcalloc.destroyAllocator(); } catch (e) {}
 sweep("NOT_INITIALIZED", "allocateMemory before initAllocator", () => mcalloc.allocateMemory(8));
 mcalloc.initAllocator(Object.assign({ poolSize: POOL }, OPTIONS));

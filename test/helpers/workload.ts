@@ -22,7 +22,10 @@ export interface WorkloadOptions {
   strategy: string;
   lock: string;
   debug: boolean;
-  /** Script expression for the pool's buffer (default: a new ArrayBuffer of poolSize bytes, zeroed). */
+  /**
+   * Script expression for the pool's buffer (default: a new buffer of poolSize bytes, zeroed: a
+   * SharedArrayBuffer for the atomics lock, which refuses any other).
+   */
   buffer?: string;
 }
 
@@ -78,7 +81,7 @@ try {
   seeded = false;
 }
 try {
-  const heap = mcalloc.createAllocator(Object.assign({ buffer: ${o.buffer ?? 'new ArrayBuffer(POOL)'} }, OPTIONS));
+  const heap = mcalloc.createAllocator(Object.assign({ buffer: ${o.buffer ?? (o.lock === 'atomics' ? 'new SharedArrayBuffer(POOL)' : 'new ArrayBuffer(POOL)')} }, OPTIONS));
   const u8 = new Uint8Array(heap.buffer);
   const live = []; // [pointer, size, first byte]
   let liveBytes = 0, failed = 0, checks = 0;
