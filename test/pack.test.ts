@@ -3,7 +3,7 @@
  * empty project, offline (the package has no dependencies, so nothing is fetched). There the library
  * imports with its types, `npx mcalloc` runs sim and tune from dist/ (no tsx, no dev dependency), and
  * every path of manifest.json resolves inside node_modules/mcalloc, as mcconfig will resolve it.
- * The tarball is packed from the current build (`npm test` builds first; --ignore-scripts skips prepare).
+ * The tarball is packed from the current build (`npm test` builds first; --ignore-scripts skips prepack).
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
@@ -22,13 +22,22 @@ const npx = (args: string[]) => exec('npx', ['mcalloc', ...args], { cwd: app, ma
 
 interface Packed { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
 let packed: Packed;
+let installWarnings = '';
 
 test.before(async () => {
   const { stdout } = await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], root);
   packed = (JSON.parse(stdout) as Packed[])[0];
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
-  await npm(['install', '--omit=dev', '--offline', join(work, packed.filename)], app);
+  // At npm's default log level: what a user sees.
+  const install = await exec('npm', ['install', '--omit=dev', '--offline', '--no-audit', '--no-fund', join(work, packed.filename)], { cwd: app, maxBuffer: 1 << 24 });
+  installWarnings = install.stderr;
+});
+
+test('the install asks for no install-script approval (the package has no install or prepare script)', (t) => {
+  t.notRegex(installWarnings, /install-scripts|allowScripts/, installWarnings);
+  const scripts = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).scripts ?? {};
+  for (const name of ['preinstall', 'install', 'postinstall', 'prepare']) t.is(scripts[name], undefined, name);
 });
 
 test('the tarball holds the library, the CLI, the device bundles, the Moddable glue; no sources or tests', (t) => {

@@ -40,7 +40,8 @@ interface Use { slots: number; chunks: number }
 interface Ram { created: Use; calls: Use; afterOps: Use; destroyed: Use }
 interface SdkTarget {
   js: number; xsb: number; timing: { call: Record<'allocate' | 'free', Spans>; masked: null | Record<'allocate' | 'free', Spans> };
-  ram?: { staticPool: Ram | null; arrayBuffer: Ram; poolSize: number };
+  /** pooledInChunks: the reserved pool is an ArrayBuffer in the chunk heap (a SharedArrayBuffer, for the atomics lock, is not). */
+  ram?: { staticPool: Ram | null; arrayBuffer: Ram; poolSize: number; pooledInChunks?: boolean };
 }
 
 /**
@@ -56,12 +57,12 @@ function ramTable(names: string[]): string | null {
   const rows = names.map((name) => {
     const ram = report.targets[name]?.ram;
     if (ram === undefined) throw new Error(`${SDK_REPORT} has no RAM figures for ${name}: run npm run test:moddable again`);
-    return `| \`${name}\` | ${cell(ram.staticPool, 0)} | ${cell(ram.arrayBuffer, ram.poolSize)} |`;
+    return `| \`${name}\` | ${cell(ram.staticPool, 0)} | ${cell(ram.arrayBuffer, ram.pooledInChunks === false ? 0 : ram.poolSize)} |`;
   });
   return [
-    `Moddable SDK ${report.sdk}, the x-cli-lin app of \`npm run test:moddable\` (slots are 16 bytes on a 32-bit MCU, 32 on this 64-bit host). One allocator per target, beside its pool: after \`createAllocator()\` and a full collection; what 10,000 mixed allocate/reallocate/free calls made with no collection in between; what is left after \`destroy()\`.`,
+    `Moddable SDK ${report.sdk}, the x-cli-lin app of \`npm run test:moddable\` (slots are 16 bytes on a 32-bit MCU, 32 on this 64-bit host). One allocator per target, beside its pool (the static pool, or the pool \`createAllocator({ poolSize })\` reserves: an ArrayBuffer in the chunk heap, a SharedArrayBuffer outside it for the \`atomics\` lock): after \`createAllocator()\` and a full collection; what 10,000 mixed allocate/reallocate/free calls made with no collection in between; what is left after \`destroy()\`.`,
     '',
-    '| target | static pool: at creation | made by the calls | after destroy | ArrayBuffer pool: at creation | made by the calls | after destroy |',
+    '| target | static pool: at creation | made by the calls | after destroy | reserved pool: at creation | made by the calls | after destroy |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',

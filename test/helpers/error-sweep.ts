@@ -76,16 +76,16 @@ sweep("HEAP_CORRUPTED", "check() after the stray write", () => heap.check());
 heap.destroy();
 sweep("DESTROYED", "allocate after destroy", () => heap.allocate(8));
 sweep("DESTROYED", "free after destroy", () => heap.free(q));
-if (OPTIONS.lock !== "atomics") {
+const moved = make();
+if (moved.lock !== "atomics") {
   // Detached the way the engine can: ArrayBuffer.prototype.transfer (XS), else structuredClone (Node 20).
-  const moved = make();
   const kept = moved.allocate(24);
   if (typeof moved.buffer.transfer === "function") moved.buffer.transfer();
   else structuredClone(moved.buffer, { transfer: [moved.buffer] });
   sweep("BUFFER_DETACHED", "allocate after the buffer was transferred", () => moved.allocate(8));
   sweep("BUFFER_DETACHED", "free after the buffer was transferred", () => moved.free(kept));
-  moved.destroy();
 }
+moved.destroy();
 try { mcalloc.destroyAllocator(); } catch (e) {}
 sweep("NOT_INITIALIZED", "allocateMemory before initAllocator", () => mcalloc.allocateMemory(8));
 mcalloc.initAllocator(Object.assign({ poolSize: POOL }, OPTIONS));

@@ -134,6 +134,38 @@ function measureRam(mcalloc, options) {
 function zeroedStaticPool() { const b = staticPool(); new Uint8Array(b).fill(0); return b; }
 `;
 
+/** Operations of the traced run whose log test:moddable feeds to `mcalloc tune --log`. */
+export const LOG_OPS = 3000;
+
+/**
+ * A traced target's facade as an app uses it: initAllocator() (whose bundle prints a trace line per
+ * call through Moddable's trace(), on stdout in this app), a seeded mix of allocate, reallocate and
+ * free, then destroyAllocator(). The log that results is an ordinary device log.
+ */
+const DEVICE_LOG = `
+function deviceLog(mcalloc) {
+  const rand = mulberry32(0x6c6f67);
+  const live = [];
+  mcalloc.initAllocator();
+  for (let i = 0; i < ${LOG_OPS}; i++) {
+    const r = rand();
+    if (live.length < 80 && (live.length === 0 || r < 0.5)) {
+      const p = mcalloc.allocateMemory(r < 0.4 ? 8 + Math.floor(rand() * 56) : 64 + Math.floor(rand() * 900));
+      if (p !== 0) live.push(p);
+    } else if (r < 0.62) {
+      const j = Math.floor(rand() * live.length);
+      const q = mcalloc.defaultHeap().reallocate(live[j], 16 + Math.floor(rand() * 1500));
+      if (q !== 0) live[j] = q;
+    } else {
+      mcalloc.freeMemory(live.splice(Math.floor(rand() * live.length), 1)[0]);
+    }
+  }
+  while (live.length > 0) mcalloc.freeMemory(live.pop());
+  mcalloc.destroyAllocator();
+  return ${LOG_OPS};
+}
+`;
+
 /** The error sweep as the app runs it on each bundle: the bundle's own defaults (no options). */
 export const SWEEP = errorSweepScript({ poolSize: 4096, strategy: '', lock: '', debug: false }).replace('const OPTIONS = {"strategy":"","lock":"","debug":false};', 'const OPTIONS = {};');
 
@@ -161,6 +193,7 @@ export function writeCliApp(targets: Target[], platformBundle: string): AppFiles
     'function chunks() @ "xs_cli_chunks";',
     TIMING,
     RAM,
+    DEVICE_LOG,
     `function sweep(mcalloc) {\n"use strict";\n${SWEEP}\n}`,
     ...targets.map((t) => {
       const script = workloadScript({ ...PARITY, poolSize: t.poolSize, strategy: t.strategy, lock: t.lock, debug: t.debug });
@@ -194,6 +227,9 @@ export function writeCliApp(targets: Target[], platformBundle: string): AppFiles
     `{
   let line = null, error = "";
   try {
+    // As at boot (.bss is zero): the parity runs above left their pools in the static memory, and a
+    // buffer that holds a pool is not formatted again without reformat: true.
+    zeroedStaticPool();
     read(0);
     const heap = device.initAllocator();
     read(2);
@@ -202,6 +238,12 @@ export function writeCliApp(targets: Target[], platformBundle: string): AppFiles
   } catch (e) { error = String(e); }
   print(JSON.stringify({ kind: "static", line, error }));
 }`,
+    ...targets.filter((t) => t.trace).map((t) => `{
+  let ops = 0, error = "";
+  print(JSON.stringify({ kind: "device-log-start", target: "${t.name}" }));
+  try { ops = deviceLog(${local(t)}); } catch (e) { error = String(e); }
+  print(JSON.stringify({ kind: "device-log", target: "${t.name}", ops, error }));
+}`),
     'print(JSON.stringify({ kind: "done" }));',
   ];
   writeFileSync(join(dir, 'main.js'), `${lines.join('\n')}\n`);

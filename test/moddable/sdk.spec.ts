@@ -11,14 +11,15 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { loadTargets } from '../../build/targets.mjs';
 import { PARITY, runWorkloadInNode, workloadScript, type WorkloadResult } from '../helpers/workload.js';
 import { runSweepInNode, sweptCodes, type SweepCase } from '../helpers/error-sweep.js';
-import { CLI_APP, RAM_OPS, STATIC_POOL, SWEEP, TIMED_CALLS, writeCliApp } from './app.js';
+import { CLI_APP, LOG_OPS, RAM_OPS, STATIC_POOL, SWEEP, TIMED_CALLS, writeCliApp } from './app.js';
 import { findSdk, mcconfig, modulesDir, ROOT, type Build, type Sdk } from './sdk.js';
 
 const found = findSdk();
@@ -126,21 +127,24 @@ for (const target of targets) {
     const line = cli!.lines.find((l) => l.kind === 'ram' && l.target === target.name);
     t.truthy(line, `no ram line for ${target.name}`);
     t.is(line!.error, '');
-    // XS's Atomics refuse host buffers: an atomics-lock pool must be an ArrayBuffer or a SharedArrayBuffer.
+    // XS's Atomics refuse host buffers: an atomics-lock pool is a SharedArrayBuffer, which XS keeps
+    // outside the chunk heap; any other reserved pool is an ArrayBuffer in it.
+    const pooledInChunks = target.lock !== 'atomics';
     if (target.lock === 'atomics') t.regex(line!.staticError!, /INVALID_OPTIONS/);
     else t.is(line!.staticError, '');
-    const pools: [string, Ram][] = [['ArrayBuffer pool', line!.arrayBuffer!]];
+    const pools: [string, Ram][] = [['reserved pool', line!.arrayBuffer!]];
     if (target.lock !== 'atomics') pools.push(['static pool', line!.staticBuffer!]);
     for (const [pool, ram] of pools) {
-      const beside = pool === 'static pool' ? ram.created.chunks : ram.created.chunks - target.poolSize;
+      const beside = pool === 'static pool' || !pooledInChunks ? ram.created.chunks : ram.created.chunks - target.poolSize;
       t.true(ram.created.slots <= MAX_SLOTS, `${pool}: ${ram.created.slots} slots`);
       t.deepEqual(ram.calls, { slots: 0, chunks: 0 }, `${pool}: made during ${RAM_OPS} calls`);
       t.deepEqual(ram.afterOps, ram.created, `${pool}: steady over ${RAM_OPS} calls`);
       t.deepEqual(ram.destroyed, { slots: 0, chunks: 0 }, `${pool}: left after destroy()`);
       if (pool === 'static pool') t.is(beside, 0, `${pool}: chunk bytes`);
+      else t.true(beside >= 0 && beside <= 64, `${pool}: ${beside} chunk bytes beside it`);
       t.log(`${pool}: ${ram.created.slots} slots, ${beside} chunk bytes beside the pool; ${ram.calls.slots} slots and ${ram.calls.chunks} chunk bytes made by ${RAM_OPS} calls`);
     }
-    perTarget[target.name] = { ...perTarget[target.name], ram: { staticPool: line!.staticBuffer, arrayBuffer: line!.arrayBuffer, poolSize: target.poolSize } };
+    perTarget[target.name] = { ...perTarget[target.name], ram: { staticPool: line!.staticBuffer, arrayBuffer: line!.arrayBuffer, poolSize: target.poolSize, pooledInChunks } };
   });
 
   test.serial(`${target.name}: every error code arrives as an AllocatorError with Node's code, name and message`, async (t) => {
@@ -193,6 +197,32 @@ test.serial('timing: every call measured on SDK-built XS; the masked span only w
     const masked = timing.masked === null ? '' : `; masked: allocate median ${us(timing.masked.allocate.median)} µs (p99 ${us(timing.masked.allocate.p99)}, max ${us(timing.masked.allocate.max)}), free median ${us(timing.masked.free.median)} µs (p99 ${us(timing.masked.free.p99)}, max ${us(timing.masked.free.max)})`;
     t.log(`${target.name}: ${call}${masked}`);
     perTarget[target.name] = { ...perTarget[target.name], timing };
+  }
+});
+
+test.serial('device log -> tune: the trace a debug build prints on the runtime is tuned, written to ./targets and simulated', async (t) => {
+  const traced = targets.filter((x) => x.trace);
+  t.true(traced.some((x) => x.name === 'esp32-debug'), 'the esp32-debug target traces');
+  for (const target of traced) {
+    const line = cli!.lines.find((l) => l.kind === 'device-log' && l.target === target.name) as (Line & { ops?: number }) | undefined;
+    t.is(line?.error, '', target.name);
+    // The log as the console shows it: this run's trace lines between two lines of other output.
+    const log = cli!.run.slice(cli!.run.indexOf(`"kind":"device-log-start","target":"${target.name}"`) - 2, cli!.run.indexOf(`"kind":"device-log","target":"${target.name}"`) + 200);
+    const calls = log.split('\n').filter((l) => /^[afr] \d+/.test(l)).length;
+    t.true(calls >= LOG_OPS, `${target.name}: ${calls} trace lines for ${LOG_OPS} calls (and the frees at the end)`);
+    const project = mkdtempSync(join(tmpdir(), 'mcalloc-device-log-'));
+    scratch.push(project);
+    writeFileSync(join(project, 'device.log'), log);
+    const mcalloc = (args: string[]) => promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'mcalloc.mjs'), ...args], { cwd: project, maxBuffer: 16 << 20 });
+    const tuned = await mcalloc(['tune', '--log', 'device.log', '--target', target.name, '--write', '--quiet']);
+    t.regex(tuned.stdout, new RegExp(`copied .* to targets/${target.name}\\.json`), target.name);
+    const written = JSON.parse(readFileSync(join(project, 'targets', `${target.name}.json`), 'utf8')) as { poolSize: number };
+    t.regex(tuned.stdout, new RegExp(`wrote targets/${target.name}\\.json: poolSize ${target.poolSize} -> ${written.poolSize}`));
+    t.true(written.poolSize >= 1024 && written.poolSize < target.poolSize, `${target.name}: tuned pool ${written.poolSize}`);
+    const sim = await mcalloc(['sim', '--target', target.name, '--ops', '20000']);
+    t.regex(sim.stdout, /^verdict +PASS/m, sim.stdout.slice(-2000));
+    t.regex(sim.stdout, new RegExp(`^mcalloc sim: target ${target.name} from targets/${target.name}\\.json \\(.*, ${(written.poolSize / 1024).toFixed(1)} KiB pool\\)`, 'm'), 'the simulation ran the tuned target');
+    t.log(`${target.name}: ${calls} trace lines from SDK-built XS -> tune -> poolSize ${target.poolSize} -> ${written.poolSize} -> sim PASS`);
   }
 });
 
