@@ -4,36 +4,14 @@
  * complete, and be within 1% of the true minimum (on traces this small the search is exact).
  */
 import test from 'ava';
-import { parseTrace, type TraceOp } from '../sim/trace.js';
+import type { TraceOp } from '../sim/trace.js';
 import { blockProfile } from '../sim/tune/profile.js';
 import { createAllocator } from '../src/index.js';
 import { STRATEGIES, completes, pack, replay } from '../sim/tune/replay.js';
 import { tune } from '../sim/tune/tune.js';
 import { tuneInWorkers } from '../sim/tune/tune-workers.js';
 import { smallestPool } from '../sim/tune/search.js';
-import { createRandom } from '../sim/prng.js';
-
-/** A random trace of `n` operations: allocations of 1..maxSize bytes, frees, some reallocations. */
-export function randomTrace(seed: number, n: number, maxSize: number): TraceOp[] {
-  const random = createRandom(seed).float;
-  const live: number[] = [];
-  const lines: string[] = [];
-  let id = 1;
-  for (let i = 0; i < n; i++) {
-    const x = random();
-    if (live.length > 0 && x < 0.4) {
-      const j = Math.floor(random() * live.length);
-      lines.push(`f ${live[j]}`);
-      live.splice(j, 1);
-    } else if (live.length > 0 && x < 0.5) {
-      lines.push(`r ${live[Math.floor(random() * live.length)]} ${1 + Math.floor(random() * maxSize)}`);
-    } else {
-      lines.push(`a ${id} ${1 + Math.floor(random() * random() * maxSize)}`);
-      live.push(id++);
-    }
-  }
-  return parseTrace(lines.join('\n'));
-}
+import { randomTrace } from './helpers/random-trace.js';
 
 const SMALLEST_POOL = 256; // below every strategy's minimum with a few blocks
 

@@ -8,7 +8,13 @@
  * The public API exposes no such counter, so this wraps the strategy objects of src/strategies (the
  * same module instances allocator.ts uses) for the duration of one replay, handing them a counting
  * view of the pool. Everything is restored afterwards, also on error.
+ *
+ * The replay always takes the generic path (PoolAllocator), which calls those objects. A release TLSF
+ * pool runs TlsfAllocator instead, whose inlined free-structure code makes the same decisions over the
+ * same words (test/fast-path.test.ts compares the two block for block); counted here, release and debug
+ * TLSF read the same words, as the list strategies always did.
  */
+import { PoolAllocator, settle } from '../../src/allocator.js';
 import type { StrategyName } from '../../src/index.js';
 import type { FreeStructure, Pool } from '../../src/pool.js';
 import { bestFit } from '../../src/strategies/best-fit.js';
@@ -32,13 +38,21 @@ export interface CostResult {
   mean: number;
 }
 
+/** The pool of a replay on the generic path, whatever the strategy (null when it is too small to format). */
+function generic(c: PoolConfig): PoolAllocator | null {
+  try {
+    return new PoolAllocator(settle({ poolSize: c.poolSize, strategy: c.strategy, alignment: c.alignment, debug: c.debug, lock: 'none' }));
+  } catch {
+    return null;
+  }
+}
+
 export function measureCost(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig): CostResult {
   const s = STRUCTURES[config.strategy] as unknown as Record<string, (...args: unknown[]) => unknown>;
   const saved = METHODS.map((k) => s[k]);
   let reads = 0;
   // One counting copy of each pool, made at its first call: a Pool's fields are fixed once the
-  // allocator is made (tlsf-fast.ts is not a free structure), and a copy per call cost as much as
-  // the counting itself.
+  // allocator is made, and a copy per call cost as much as the counting itself.
   const views = new WeakMap<Pool, Pool>();
   const handler: ProxyHandler<Int32Array> = {
     get(t, k) {
@@ -64,7 +78,7 @@ export function measureCost(ops: readonly TraceOp[] | PackedTrace, config: PoolC
       if (reads > worst) { worst = reads; worstAt = i; }
       total += reads;
       reads = 0;
-    });
+    }, false, generic);
   } finally {
     METHODS.forEach((k, i) => { s[k] = saved[i]; });
   }

@@ -85,10 +85,11 @@ export interface ReplayResult {
   firstFailure: number;
 }
 
-export function replay(trace: readonly TraceOp[] | PackedTrace, c: PoolConfig, onStep?: StepHook, stopAtFailure = false): ReplayResult {
+/** `open` makes the allocator (default openPool; cost.ts passes one that always takes the generic path). */
+export function replay(trace: readonly TraceOp[] | PackedTrace, c: PoolConfig, onStep?: StepHook, stopAtFailure = false, open = openPool): ReplayResult {
   const t = packed(trace);
   const n = t.length;
-  const heap = openPool(c);
+  const heap = open(c);
   if (heap === null) return { failed: n, firstFailure: 0 };
   const { kind, slot, size } = t;
   // 0: the slot's ID is not live (never allocated, freed, or its allocation failed).
