@@ -16,13 +16,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Target } from '../../build/targets.mjs';
-import { errorSweepScript } from '../helpers/error-sweep.js';
-import { MULBERRY32, PARITY, workloadScript } from '../helpers/workload.js';
+import { checkBlocks } from '../helpers/device-checks.js';
+import { MULBERRY32 } from '../helpers/workload.js';
 import { ROOT } from './sdk.js';
 
 export const CLI_APP = 'mcalloc-cli';
-/** The static pool of the app (manifest.json: defines.mcalloc.pool_size for x-cli-lin). */
-export const STATIC_POOL = 65536;
 /** Calls timed per bundle (half allocate, half free). */
 export const TIMED_CALLS = 20_000;
 
@@ -83,57 +81,6 @@ function timeBundle(mcalloc, masked, calls) {
 }
 `;
 
-/** Operations of the mixed trace each allocator runs between its RAM readings. */
-export const RAM_OPS = 10_000;
-
-const RAM = `
-/** Readings go into a typed array made before any of them, so that reading makes nothing. */
-const READ = new Float64Array(10);
-/** A full collection, then the slots and chunk bytes in use, into READ[i] and READ[i + 1]. */
-function read(i) { gc(); READ[i] = slots(); READ[i + 1] = chunks(); }
-function use(i) { return { slots: READ[i] - READ[0], chunks: READ[i + 1] - READ[1] }; }
-/**
- * One allocator's own RAM: what createAllocator(options) adds (the pool's own chunk included when it is
- * an ArrayBuffer), what ${RAM_OPS} mixed calls make with no collection in between (garbage), what is
- * left after them, and after destroy(). Everything the loop uses is made before the first reading.
- */
-function measureRam(mcalloc, options) {
-  const live = new Int32Array(64);
-  const rand = mulberry32(0x72616d);
-  let n = 0;
-  let heap = null;
-  read(0);
-  heap = mcalloc.createAllocator(options);
-  read(2);
-  READ[4] = slots();
-  READ[5] = chunks();
-  for (let i = 0; i < ${RAM_OPS}; i++) {
-    const r = rand();
-    if (n < 64 && (n === 0 || r < 0.45)) {
-      const p = heap.allocate(8 + (((r * 1e6) | 0) % 700));
-      if (p !== 0) live[n++] = p;
-    } else if (r < 0.6) {
-      const j = ((r * 1e6) | 0) % n;
-      const q = heap.reallocate(live[j], 8 + (((r * 7e6) | 0) % 900));
-      if (q !== 0) live[j] = q;
-    } else {
-      const j = ((r * 1e6) | 0) % n;
-      heap.free(live[j]);
-      live[j] = live[--n];
-    }
-  }
-  READ[4] = slots() - READ[4];
-  READ[5] = chunks() - READ[5];
-  read(6);
-  heap.destroy();
-  heap = null;
-  read(8);
-  return { created: use(2), calls: { slots: READ[4], chunks: READ[5] }, afterOps: use(6), destroyed: use(8) };
-}
-/** The static pool, zeroed (it is shared by every measurement of the app). */
-function zeroedStaticPool() { const b = staticPool(); new Uint8Array(b).fill(0); return b; }
-`;
-
 /** Operations of the traced run whose log test:moddable feeds to `mcalloc tune --log`. */
 export const LOG_OPS = 3000;
 
@@ -166,9 +113,6 @@ function deviceLog(mcalloc) {
 }
 `;
 
-/** The error sweep as the app runs it on each bundle: the bundle's own defaults (no options). */
-export const SWEEP = errorSweepScript({ poolSize: 4096, strategy: '', lock: '', debug: false }).replace('const OPTIONS = {"strategy":"","lock":"","debug":false};', 'const OPTIONS = {};');
-
 export interface AppFiles {
   dir: string;
   /** The targets in the order main.js reports them. */
@@ -192,52 +136,13 @@ export function writeCliApp(targets: Target[], platformBundle: string): AppFiles
     'function slots() @ "xs_cli_slots";',
     'function chunks() @ "xs_cli_chunks";',
     TIMING,
-    RAM,
     DEVICE_LOG,
-    `function sweep(mcalloc) {\n"use strict";\n${SWEEP}\n}`,
-    ...targets.map((t) => {
-      const script = workloadScript({ ...PARITY, poolSize: t.poolSize, strategy: t.strategy, lock: t.lock, debug: t.debug });
-      return `function parity_${local(t)}(mcalloc) {\n"use strict";\n${script}\n}`;
-    }),
-    ...targets.map((t) => `{
-  let result = null, error = "";
-  try { result = parity_${local(t)}(${local(t)}); } catch (e) { error = String(e); }
-  print(JSON.stringify({ kind: "parity", target: "${t.name}", result, error }));
-}`),
+    ...checkBlocks(targets, local),
     ...targets.map((t) => `{
   let timing = null, error = "";
   try { timing = timeBundle(${local(t)}, ${t.lock === 'interrupt'}, ${TIMED_CALLS}); } catch (e) { error = String(e); }
   print(JSON.stringify({ kind: "timing", target: "${t.name}", lock: "${t.lock}", timing, error }));
 }`),
-    ...targets.map((t) => `{
-  let arrayBuffer = null, staticBuffer = null, errors = null, error = "", staticError = "";
-  try { arrayBuffer = measureRam(${local(t)}, { poolSize: ${t.poolSize} }); } catch (e) { error = String(e); }
-  try { const buffer = zeroedStaticPool(); staticBuffer = measureRam(${local(t)}, { buffer }); } catch (e) { staticError = String(e); }
-  try { errors = sweep(${local(t)}); } catch (e) { error += String(e); }
-  print(JSON.stringify({ kind: "ram", target: "${t.name}", poolSize: ${t.poolSize}, arrayBuffer, staticBuffer, errors, error, staticError }));
-}`),
-    ...targets.filter((t) => t.poolSize === STATIC_POOL && t.lock !== 'atomics').map((t) => {
-      const script = workloadScript({ ...PARITY, poolSize: t.poolSize, strategy: t.strategy, lock: t.lock, debug: t.debug, buffer: 'zeroedStaticPool()' });
-      return `{
-  let result = null, error = "";
-  try { result = (function (mcalloc) {\n"use strict";\n${script}\n})(${local(t)}); } catch (e) { error = String(e); }
-  print(JSON.stringify({ kind: "parity-static", target: "${t.name}", result, error }));
-}`;
-    }),
-    `{
-  let line = null, error = "";
-  try {
-    // As at boot (.bss is zero): the parity runs above left their pools in the static memory, and a
-    // buffer that holds a pool is not formatted again without reformat: true.
-    zeroedStaticPool();
-    read(0);
-    const heap = device.initAllocator();
-    read(2);
-    line = { poolSize: heap.poolSize, arrayBuffer: heap.buffer instanceof ArrayBuffer, grew: use(2), p: heap.allocate(100) };
-    device.destroyAllocator();
-  } catch (e) { error = String(e); }
-  print(JSON.stringify({ kind: "static", line, error }));
-}`,
     ...targets.filter((t) => t.trace).map((t) => `{
   let ops = 0, error = "";
   print(JSON.stringify({ kind: "device-log-start", target: "${t.name}" }));

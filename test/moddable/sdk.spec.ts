@@ -14,12 +14,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { loadTargets } from '../../build/targets.mjs';
-import { PARITY, runWorkloadInNode, workloadScript, type WorkloadResult } from '../helpers/workload.js';
-import { runSweepInNode, sweptCodes, type SweepCase } from '../helpers/error-sweep.js';
-import { CLI_APP, LOG_OPS, RAM_OPS, STATIC_POOL, SWEEP, TIMED_CALLS, writeCliApp } from './app.js';
+import { CLI_APP, LOG_OPS, TIMED_CALLS, writeCliApp } from './app.js';
+import { assertParity, assertRam, assertStaticPool, assertSweep, MAX_SLOTS, RAM_OPS, type CheckLine } from '../helpers/device-checks.js';
 import { findSdk, mcconfig, modulesDir, ROOT, type Build, type Sdk } from './sdk.js';
 
 const found = findSdk();
@@ -54,15 +52,7 @@ test.serial('examples/hello-ts: the TypeScript app compiles with tsc through mcc
   t.true(existsSync(join(modulesDir(build, 'lin', 'hello-ts'), 'main.xsb')));
 });
 
-interface Use { slots: number; chunks: number }
-interface Ram { created: Use; calls: Use; afterOps: Use; destroyed: Use }
-interface Line {
-  kind: string; target?: string; result?: WorkloadResult; timing?: Timing; error?: string;
-  poolSize?: number; arrayBuffer?: Ram; staticBuffer?: Ram | null; errors?: SweepCase[]; staticError?: string;
-  line?: { poolSize: number; arrayBuffer: boolean; grew: Use; p: number };
-}
-/** The RAM goal per allocator, beside its pool: slots (16 bytes each on a 32-bit MCU), chunk bytes. */
-const MAX_SLOTS = 64;
+interface Line extends CheckLine { timing?: Timing }
 interface Stats { count: number; mean: number; median: number; p99: number; max: number }
 interface Timing { clockNs: number; call: Record<'allocate' | 'free', Stats>; masked: null | ({ emptyNs: number } & Record<'allocate' | 'free', Stats>) }
 
@@ -107,14 +97,9 @@ test.serial('the host C files compile with -Wall -Wextra without a warning (mcal
 
 for (const target of targets) {
   test.serial(`${target.name}: the xsl-preloaded bundle in SDK-built XS returns Node's offsets and pool`, async (t) => {
-    const line = cli!.lines.find((l) => l.kind === 'parity' && l.target === target.name);
-    t.truthy(line, `no parity line for ${target.name}`);
-    t.is(line!.error, '');
-    const script = workloadScript({ ...PARITY, poolSize: target.poolSize, strategy: target.strategy, lock: target.lock, debug: target.debug });
+    const node = await assertParity(t, cli!.lines, target);
+    if (node === undefined) return;
     const bundle = join(ROOT, 'dist', 'targets', target.name, 'mcalloc.js');
-    // A preloaded Math is frozen: the app's pool salt is the engine's own; Node is given the same one.
-    const node = runWorkloadInNode(script, await import(pathToFileURL(bundle).href), line!.result!.salt);
-    t.deepEqual(line!.result, node);
     const xsb = join(modulesDir(cli!.build, 'x-cli-lin', CLI_APP), 'mcalloc', target.name === cliBundle ? 'bundle.xsb' : join('targets', `${target.name}.xsb`));
     const sizes = { js: statSync(bundle).size, xsb: statSync(xsb).size };
     perTarget[target.name] = { ...perTarget[target.name], ...sizes, offsetsHash: node.offsetsHash, poolHash: node.poolHash };
@@ -124,59 +109,16 @@ for (const target of targets) {
 
 for (const target of targets) {
   test.serial(`${target.name}: one allocator takes <= ${MAX_SLOTS} slots and no chunk beside its pool, makes no garbage in ${RAM_OPS} calls, and gives it all back`, (t) => {
-    const line = cli!.lines.find((l) => l.kind === 'ram' && l.target === target.name);
-    t.truthy(line, `no ram line for ${target.name}`);
-    t.is(line!.error, '');
-    // XS's Atomics refuse host buffers: an atomics-lock pool is a SharedArrayBuffer, which XS keeps
-    // outside the chunk heap; any other reserved pool is an ArrayBuffer in it.
-    const pooledInChunks = target.lock !== 'atomics';
-    if (target.lock === 'atomics') t.regex(line!.staticError!, /INVALID_OPTIONS/);
-    else t.is(line!.staticError, '');
-    const pools: [string, Ram][] = [['reserved pool', line!.arrayBuffer!]];
-    if (target.lock !== 'atomics') pools.push(['static pool', line!.staticBuffer!]);
-    for (const [pool, ram] of pools) {
-      const beside = pool === 'static pool' || !pooledInChunks ? ram.created.chunks : ram.created.chunks - target.poolSize;
-      t.true(ram.created.slots <= MAX_SLOTS, `${pool}: ${ram.created.slots} slots`);
-      t.deepEqual(ram.calls, { slots: 0, chunks: 0 }, `${pool}: made during ${RAM_OPS} calls`);
-      t.deepEqual(ram.afterOps, ram.created, `${pool}: steady over ${RAM_OPS} calls`);
-      t.deepEqual(ram.destroyed, { slots: 0, chunks: 0 }, `${pool}: left after destroy()`);
-      if (pool === 'static pool') t.is(beside, 0, `${pool}: chunk bytes`);
-      else t.true(beside >= 0 && beside <= 64, `${pool}: ${beside} chunk bytes beside it`);
-      t.log(`${pool}: ${ram.created.slots} slots, ${beside} chunk bytes beside the pool; ${ram.calls.slots} slots and ${ram.calls.chunks} chunk bytes made by ${RAM_OPS} calls`);
-    }
-    perTarget[target.name] = { ...perTarget[target.name], ram: { staticPool: line!.staticBuffer, arrayBuffer: line!.arrayBuffer, poolSize: target.poolSize, pooledInChunks } };
+    perTarget[target.name] = { ...perTarget[target.name], ram: assertRam(t, cli!.lines, target) };
   });
 
   test.serial(`${target.name}: every error code arrives as an AllocatorError with Node's code, name and message`, async (t) => {
-    const line = cli!.lines.find((l) => l.kind === 'ram' && l.target === target.name);
-    t.is(line?.error, '');
-    const cases = line!.errors!;
-    t.deepEqual([...new Set(cases.map((c) => c.expect))].sort(), sweptCodes(target.lock).sort());
-    for (const c of cases) t.true(c.threw && c.typed && c.isError && c.code === c.expect && c.name === 'AllocatorError', `${c.what}: ${c.name} ${c.message}`);
-    const bundle = join(ROOT, 'dist', 'targets', target.name, 'mcalloc.js');
-    t.deepEqual(cases, runSweepInNode(SWEEP, await import(pathToFileURL(bundle).href)));
+    await assertSweep(t, cli!.lines, target);
   });
 }
 
 test.serial('the static pool: initAllocator() takes C memory, not the XS chunk heap; parity holds on it', async (t) => {
-  const line = cli!.lines.find((l) => l.kind === 'static');
-  t.is(line?.error, '');
-  const s = line!.line!;
-  t.is(s.poolSize, STATIC_POOL);
-  t.false(s.arrayBuffer, 'a host buffer, not an ArrayBuffer');
-  t.true(s.p > 0);
-  t.is(s.grew.chunks, 0, `the chunk heap grew by ${s.grew.chunks} bytes`);
-  report.staticPool = { poolSize: s.poolSize, chunks: s.grew.chunks, slots: s.grew.slots };
-  const checked = targets.filter((x) => x.poolSize === STATIC_POOL && x.lock !== 'atomics');
-  t.true(checked.length > 0);
-  for (const target of checked) {
-    const parity = cli!.lines.find((l) => l.kind === 'parity-static' && l.target === target.name);
-    t.log(`${target.name}: the parity workload on the static pool gives Node's offsets and pool`);
-    t.is(parity?.error, '', target.name);
-    const script = workloadScript({ ...PARITY, poolSize: target.poolSize, strategy: target.strategy, lock: target.lock, debug: target.debug });
-    const bundle = join(ROOT, 'dist', 'targets', target.name, 'mcalloc.js');
-    t.deepEqual(parity!.result, runWorkloadInNode(script, await import(pathToFileURL(bundle).href), parity!.result!.salt), target.name);
-  }
+  report.staticPool = await assertStaticPool(t, cli!.lines, targets);
 });
 
 test.serial('timing: every call measured on SDK-built XS; the masked span only where the lock masks', (t) => {

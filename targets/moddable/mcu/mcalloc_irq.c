@@ -1,6 +1,6 @@
 /*
- * mcalloc's interrupt mask on the ESP32 family and the ESP8266: Moddable's critical section from
- * xs/platforms/esp/xsHost.h (SDK 8.2.3), which differs by chip:
+ * mcalloc's interrupt mask on the ESP32 family, the ESP8266 and Zephyr boards: Moddable's critical
+ * section from the platform's xsHost.h (SDK 8.2.3; xs/platforms/esp for the ESP chips), which differs:
  *  - ESP32, -S2, -S3 (Xtensa): vPortEnterCriticalSafe(&gCriticalMux). From a task, ESP-IDF raises this
  *    core's interrupt level to XCHAL_EXCM_LEVEL (level-1..3 interrupts masked; high-level ones and the
  *    NMI still run) and takes the spinlock gCriticalMux, spinning with no timeout while the other core
@@ -9,6 +9,9 @@
  *    single-core build ignores the mux and raises the interrupt threshold.
  *  - ESP8266: noInterrupts() (every level masked) and interrupts(), which unmasks unconditionally: it
  *    does not nest, which is why mcalloc_irq_nest.h calls Begin/End only at the outermost level.
+ *  - Zephyr (xs/platforms/zephyr/xsHost.h; test:mcu builds for a Cortex-M3 this way): k_sched_lock(),
+ *    which keeps other threads (Workers' VMs) off the CPU but masks no interrupt; enough for Moddable,
+ *    whose interrupt handlers never run JavaScript.
  * modCriticalSectionDeclare is empty on all of them (checked below), so Begin and End may sit in two
  * host functions. Inside, nothing may block or print (no trace(), printf, UART or mutex).
  *
