@@ -3,7 +3,8 @@
  * the targets (targets/*.json), bundle sizes (dist/targets/sizes.json) and the XS compute meter of the
  * parity workload (test/helpers/workload.ts, the same script and seed as test/xs-parity.test.ts), and,
  * when `npm run test:moddable` ran with an SDK and left dist/moddable/sdk.json, the xsc bytecode sizes
- * and the times per call measured in SDK-built XS (otherwise that table is left as it is).
+ * and the times per call measured in SDK-built XS (otherwise that table is left as it is), and when
+ * `npm run test:mcu` left dist/mcu/mcu.json, the Cortex-M3 section (mcu-doc.ts).
  *
  *   npm run device-doc        (builds first; rewrites the text between the generated markers)
  *
@@ -13,6 +14,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTargets } from '../../build/targets.mjs';
+import { mcuSection, mcuSummary, readMcuReport } from './mcu-doc.js';
 import { closeXSHost, runInXS } from './xs.js';
 import { targetTable } from './target-table.js';
 import { PARITY, workloadScript, type WorkloadResult } from './workload.js';
@@ -140,9 +142,14 @@ async function main(): Promise<void> {
   if (sdk !== null) text = replaceSection(text, 'sdk', sdk);
   const ram = ramTable(targets.map((t) => t.name));
   if (ram !== null) text = replaceSection(text, 'ram', ram);
+  const mcu = readMcuReport();
+  if (mcu !== null) text = replaceSection(text, 'mcu', mcuSection(mcu));
   writeFileSync(DOC, text);
-  if (sdk !== null) writeFileSync(README, replaceSection(readFileSync(README, 'utf8'), 'sdk-summary', sdkSummary()));
-  console.log(`${DOC}: ${targets.length} targets${sdk === null ? `; the SDK table kept (no ${SDK_REPORT}: run npm run test:moddable with MODDABLE set)` : ', the SDK table from test:moddable'}`);
+  let readme = readFileSync(README, 'utf8');
+  if (sdk !== null) readme = replaceSection(readme, 'sdk-summary', sdkSummary());
+  if (mcu !== null) readme = replaceSection(readme, 'mcu-summary', mcuSummary(mcu));
+  writeFileSync(README, readme);
+  console.log(`${DOC}: ${targets.length} targets${sdk === null ? `; the SDK table kept (no ${SDK_REPORT}: run npm run test:moddable with MODDABLE set)` : ', the SDK table from test:moddable'}${mcu === null ? '; the MCU section kept (no dist/mcu/mcu.json: run npm run test:mcu)' : ', the MCU section from test:mcu'}`);
 }
 
 await main();
