@@ -101,3 +101,18 @@ export function outputPlan(args: BenchArgs, root: string): OutputPlan {
   const dir = mkdtempSync(join(tmpdir(), 'mcalloc-bench-results-'));
   return { tracked: false, results: join(dir, 'results.md'), chart: join(dir, 'results.svg'), docs: null };
 }
+
+/**
+ * The command line as bench/run.ts takes it, before anything is measured: the arguments and the user's
+ * traces, or what to print and the exit code (--help: the usage and 0; a mistake: one line and 2).
+ */
+export function readCommandLine(argv: readonly string[], cwd?: string): { args: BenchArgs; user: UserTrace[] } | { code: 0 | 2; out: string; err: string } {
+  try {
+    const args = parseBenchArgs(argv);
+    if (args.help) return { code: 0, out: `${USAGE}\n`, err: '' };
+    return { args, user: readUserTraces(args.files, cwd) };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    return { code: 2, out: '', err: `npm run bench: ${e.message}\n` };
+  }
+}

@@ -6,25 +6,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { outputPlan, parseBenchArgs, readUserTraces, USAGE, UsageError, type BenchArgs } from './args.js';
-import type { UserTrace } from './traces.js';
+import { outputPlan, readCommandLine } from './args.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-let args: BenchArgs;
-let user: UserTrace[];
-try {
-  args = parseBenchArgs(process.argv.slice(2));
-  user = args.help ? [] : readUserTraces(args.files);
-} catch (e) {
-  if (!(e instanceof UsageError)) throw e;
-  process.stderr.write(`npm run bench: ${e.message}\n`);
-  process.exit(2);
+const line = readCommandLine(process.argv.slice(2));
+if ('code' in line) {
+  process.stdout.write(line.out);
+  process.stderr.write(line.err);
+  process.exit(line.code);
 }
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const { args, user } = line;
 
 process.chdir(ROOT);
 const { measure } = await import('./measure.js');

@@ -1,13 +1,15 @@
 /**
  * `npm run bench` as a user types it, without a benchmark run: --help and every mistake return at once
  * with the right exit code and one line, and the repository's files are written only with --write.
+ * Each case is checked in this process (readCommandLine, what bench/run.ts prints and exits with); one
+ * spawned run per kind of answer proves the entry point prints exactly that.
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { outputPlan, parseBenchArgs, readUserTraces, UsageError } from '../bench/args.js';
+import { outputPlan, parseBenchArgs, readCommandLine, readUserTraces, UsageError } from '../bench/args.js';
 import { ROOT } from './helpers/docs.js';
 import { scratchDir } from './helpers/scratch.js';
 
@@ -32,6 +34,13 @@ function bench(args: string[], cwd = scratch) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** What the entry point prints and exits with for ARGS, decided in this process. */
+function answer(args: string[], cwd = scratch) {
+  const r = readCommandLine(args, cwd);
+  if (!('code' in r)) throw new Error(`${args.join(' ')}: would start a benchmark run`);
+  return r;
+}
+
 function oneLine(t: { is: (a: unknown, b: unknown, m?: string) => void }, err: string): void {
   t.is(err.split('\n').filter((l) => l !== '').length, 1, `one line expected, got: ${err}`);
   t.is(/\n\s+at /.test(err), false, 'no stack trace');
@@ -40,15 +49,17 @@ function oneLine(t: { is: (a: unknown, b: unknown, m?: string) => void }, err: s
 test('bench --help prints the usage and exits 0 without running or writing anything', (t) => {
   const before = tracked();
   const dirs = resultDirs();
+  const spawned = bench(['--help']);
+  t.deepEqual(spawned, answer(['--help']), 'the entry point prints what readCommandLine says');
   for (const flag of ['--help', '-h']) {
-    const r = bench([flag]);
+    const r = answer([flag]);
     t.is(r.code, 0, r.err);
     t.true(r.out.startsWith('usage: npm run bench -- [options] [TRACE_FILE ...]'));
     t.regex(r.out, /--write/);
     t.is(r.err, '', 'no progress: nothing ran');
   }
   // Help wins over anything else on the line, a missing file or --write included: it never starts a run.
-  const r = bench(['--write', 'no-such.rep', '--help']);
+  const r = answer(['--write', 'no-such.rep', '--help']);
   t.is(r.code, 0, r.err);
   t.is(r.err, '');
   t.deepEqual(tracked(), before);
@@ -64,8 +75,9 @@ test('bench: an unknown or mistyped flag exits 2 with one line on stderr', (t) =
     [['--quick', '--quick'], /--quick given twice/],
     [['-q'], /unknown option -q: options are long/],
   ];
+  t.deepEqual(bench(cases[0][0]), answer(cases[0][0]), 'the entry point prints what readCommandLine says');
   for (const [args, message] of cases) {
-    const r = bench(args);
+    const r = answer(args);
     t.is(r.code, 2, args.join(' '));
     t.regex(r.err, message);
     oneLine(t, r.err);
@@ -82,8 +94,9 @@ test('bench: a missing or malformed trace file is a one-line error (exit 2), not
     [['empty.rep'], 'npm run bench: empty.rep: no allocation in it (a trace is lines like "a 1 64", "f 1", "r 1 128")\n'],
     [['.'], 'npm run bench: .: is a directory, not a trace file\n'],
   ];
+  t.deepEqual(bench(cases[1][0]), answer(cases[1][0]), 'the entry point prints what readCommandLine says');
   for (const [args, message] of cases) {
-    const r = bench(args);
+    const r = answer(args);
     t.is(r.code, 2, args.join(' '));
     t.is(r.err, message);
     t.is(r.out, '');
@@ -115,7 +128,7 @@ test('bench: no tracked file changes without --write; --write refuses a user tra
   t.throws(() => parseBenchArgs(['--write', '--quick']), { instanceOf: UsageError, message: /--write records a full run/ });
   writeFileSync(join(scratch, 'my.rep'), 'a 1 64\nf 1\n');
   for (const args of [['--write', 'my.rep'], ['my.rep', '--write'], ['--write', '--quick']]) {
-    const r = bench(args);
+    const r = answer(args);
     t.is(r.code, 2, args.join(' '));
     oneLine(t, r.err);
   }
