@@ -10,7 +10,8 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'acorn';
@@ -24,7 +25,7 @@ interface Manifest extends Section { platforms: Record<string, Section> }
 
 const MANIFEST = 'manifest.json';
 const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
-const PLATFORMS = ['esp32', 'esp', 'lin', 'mac', 'win', 'x-cli-lin'];
+const PLATFORMS = ['esp32', 'esp', 'zephyr', 'lin', 'mac', 'win', 'x-cli-lin'];
 /** Extensions mcconfig matches in `modules`. */
 const MODULE_EXTENSIONS = ['.js', '.c', '.cc', '.cpp', '.h', '.m'];
 const targets = loadTargets('targets');
@@ -237,4 +238,28 @@ test('npm run test:moddable without an SDK: one line saying it skipped and why, 
   t.is(unset.stdout, 'test:moddable skipped: MODDABLE is not set (point it at a Moddable SDK whose Linux host tools are built)\n');
   const empty = await exec(process.execPath, ['--import', 'tsx', 'test/moddable/run.ts'], { env: { ...env, MODDABLE: resolve('test') }, encoding: 'utf8' });
   t.regex(empty.stdout, /^test:moddable skipped: MODDABLE=\S+ has no built host tools \(\S+mcconfig is missing: [^\n]*\)\n$/);
+});
+
+test('npm run test:mcu without its tools: one line saying which is missing, exit 0', async (t) => {
+  const exec = promisify(execFile);
+  const env = { ...process.env };
+  delete env.MODDABLE;
+  const unset = await exec(process.execPath, ['--import', 'tsx', 'test/mcu/run.ts'], { env, encoding: 'utf8' });
+  t.is(unset.stdout, 'test:mcu skipped: MODDABLE is not set (point it at a Moddable SDK whose Linux host tools are built)\n');
+  // An SDK with its host tools and Zephyr platform in place, and a PATH without the Arm toolchain.
+  const sdk = mkdtempSync(join(tmpdir(), 'mcalloc-fake-sdk-'));
+  try {
+    const bin = join(sdk, 'build', 'bin', 'lin', 'release');
+    mkdirSync(bin, { recursive: true });
+    for (const tool of ['mcconfig', 'xsc', 'xsl', 'xsid', 'mcrez', 'mcdevicetree']) writeFileSync(join(bin, tool), '');
+    mkdirSync(join(sdk, 'build', 'devices', 'zephyr', 'config'), { recursive: true });
+    writeFileSync(join(sdk, 'build', 'devices', 'zephyr', 'config', 'CMakeLists.txt.prefix'), '');
+    // A PATH of one empty directory: this machine may well have the Arm tools in /usr/bin.
+    const empty = join(sdk, 'empty');
+    mkdirSync(empty);
+    const tools = await exec(process.execPath, ['--import', 'tsx', 'test/mcu/run.ts'], { env: { ...env, MODDABLE: sdk, PATH: empty }, encoding: 'utf8' });
+    t.is(tools.stdout, 'test:mcu skipped: arm-none-eabi-gcc is not on PATH (Debian package gcc-arm-none-eabi)\n');
+  } finally {
+    rmSync(sdk, { recursive: true, force: true });
+  }
 });

@@ -55,6 +55,7 @@ export const ELSEWHERE: [RegExp, string][] = [
   [/^npm run bench( -- .*)?$/, 'the benchmark itself: minutes of CPU, run by hand (its figures are in docs/benchmarks.md)'],
   [/^npm run device-doc$/, 'the script itself, which rewrites the tables of docs/device.md'],
   [/^mcconfig /, 'npm run test:moddable, with MODDABLE naming a Moddable SDK'],
+  [/^npm run test:mcu$/, 'npm test (its last step: the Cortex-M3 tests with MODDABLE and the Arm tools, one line saying what is missing otherwise; test/moddable.test.ts runs the skip)'],
   [/^npm run test:moddable$/, 'npm test (its last step: the SDK tests with MODDABLE set, one line saying why they skipped otherwise; test/moddable.test.ts runs the skip)'],
   [/^node --import tsx sim\/traces\/record\.ts$/, 'test/docs.test.ts (records into a scratch directory and compares with sim/traces)'],
   [/^node --import tsx sim\/workers\/handover\.ts$/, 'test/handover.test.ts'],
