@@ -16,6 +16,8 @@ const COLORS: Record<string, string> = {
   [THING_NO_COMPACT]: '#a0a0a0',
   [NATIVE]: '#e6ab02',
 };
+/** A strategy added without a colour of its own is drawn in grey. */
+const colorOf = (name: string) => COLORS[name] ?? '#888888';
 
 const W = 1200;
 const PANEL_W = 380;
@@ -89,11 +91,11 @@ function bars(x: number, y: number, spec: BarSpec): string {
       const v = spec.value(g, name);
       const bx = gx + si * barW;
       if (v === null || !(v > 0)) {
-        out.push(text(bx + barW / 2, bottom - 2, '×', `text-anchor="middle" font-size="9" fill="${COLORS[name]}"`));
+        out.push(text(bx + barW / 2, bottom - 2, '×', `text-anchor="middle" font-size="9" fill="${colorOf(name)}"`));
         return;
       }
       const by = s.at(v);
-      out.push(`<rect x="${bx.toFixed(1)}" y="${by.toFixed(1)}" width="${Math.max(1, barW - 1).toFixed(1)}" height="${(bottom - by).toFixed(1)}" fill="${COLORS[name]}"><title>${esc(`${name}, ${g}: ${spec.fmt(v)}`)}</title></rect>`);
+      out.push(`<rect x="${bx.toFixed(1)}" y="${by.toFixed(1)}" width="${Math.max(1, barW - 1).toFixed(1)}" height="${(bottom - by).toFixed(1)}" fill="${colorOf(name)}"><title>${esc(`${name}, ${g}: ${spec.fmt(v)}`)}</title></rect>`);
     });
     const lx = gx + (groupW - 10) / 2;
     out.push(text(lx, bottom + 12, g, `text-anchor="end" font-size="10" transform="rotate(-30 ${lx.toFixed(1)} ${(bottom + 12).toFixed(1)})"`));
@@ -119,8 +121,8 @@ function lines(x: number, y: number, spec: LineSpec): string {
   for (const c of spec.series) {
     const pts = spec.xs.map((n, i) => [px(i), spec.value(n, c)] as const).filter(([, v]) => v !== null && v > 0);
     if (pts.length === 0) continue;
-    out.push(`<polyline fill="none" stroke="${COLORS[c]}" stroke-width="2" points="${pts.map(([px, v]) => `${px.toFixed(1)},${s.at(v!).toFixed(1)}`).join(' ')}"/>`);
-    for (const [px, v] of pts) out.push(`<circle cx="${px.toFixed(1)}" cy="${s.at(v!).toFixed(1)}" r="3" fill="${COLORS[c]}"><title>${esc(`${c}: ${spec.fmt(v!)}`)}</title></circle>`);
+    out.push(`<polyline fill="none" stroke="${colorOf(c)}" stroke-width="2" points="${pts.map(([px, v]) => `${px.toFixed(1)},${s.at(v!).toFixed(1)}`).join(' ')}"/>`);
+    for (const [px, v] of pts) out.push(`<circle cx="${px.toFixed(1)}" cy="${s.at(v!).toFixed(1)}" r="3" fill="${colorOf(c)}"><title>${esc(`${c}: ${spec.fmt(v!)}`)}</title></circle>`);
   }
   return out.join('\n');
 }
@@ -129,7 +131,7 @@ function legend(names: string[]): string {
   const out: string[] = [];
   let x = 20;
   for (const n of names) {
-    out.push(`<rect x="${x}" y="36" width="12" height="12" fill="${COLORS[n]}"/>`, text(x + 16, 46, n, 'font-size="12"'));
+    out.push(`<rect x="${x}" y="36" width="12" height="12" fill="${colorOf(n)}"/>`, text(x + 16, 46, n, 'font-size="12"'));
     x += 24 + n.length * 7.5;
   }
   return out.join('\n');

@@ -3,10 +3,13 @@
  * ones from the device bundles and the thi.ng bundle.
  */
 import { MemPool } from '@thi.ng/malloc';
+import type { StrategyName } from '../src/index.js';
+import { STRATEGY_NAMES } from '../src/strategies/registry.js';
 import { mcallocAdapter, nativeAdapter, noopAdapter, thingAdapter, type Adapter, type MemPoolLike } from './harness.mjs';
 
-export const STRATEGIES = ['tlsf', 'first-fit', 'next-fit', 'best-fit', 'worst-fit'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+/** Every strategy (src/strategies/registry.ts), the default first. */
+export const STRATEGIES: readonly StrategyName[] = ['tlsf', ...STRATEGY_NAMES.filter((s) => s !== 'tlsf')];
+export type Strategy = StrategyName;
 
 export type ContenderSpec =
   | { kind: 'mcalloc'; strategy: Strategy }

@@ -3,6 +3,7 @@
  * that names the option and what it accepts; the CLI prints it on one line and exits with code 2.
  */
 import type { LockName, StrategyName } from '../src/index.js';
+import { STRATEGY_NAMES } from '../src/strategies/registry.js';
 import { SIM_MODELS, type SimModel } from './events.js';
 import { parseOptions, UsageError } from './options.js';
 import { DEFAULT_TARGET } from './target.js';
@@ -36,7 +37,7 @@ export const DEFAULT_OPS = 1_000_000;
 /** About an hour of simulation: a larger count is a typo, and would run until killed. */
 export const MAX_OPS = 1_000_000_000;
 const LOCKS: readonly LockName[] = ['none', 'interrupt', 'atomics'];
-const STRATEGIES: readonly StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
+const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 const SPEC = {
   help: { type: 'boolean' }, version: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
   target: { type: 'string' }, targets: { type: 'string' }, workload: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' },

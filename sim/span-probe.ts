@@ -10,18 +10,10 @@
  */
 import { allocateCore, freeCore } from '../src/core.js';
 import { walkBlocks } from '../src/diagnostics.js';
-import { poolView, type FreeStructure, type Pool } from '../src/pool.js';
-import { bestFit } from '../src/strategies/best-fit.js';
-import { firstFit } from '../src/strategies/first-fit.js';
-import { nextFit } from '../src/strategies/next-fit.js';
-import { tlsf } from '../src/strategies/tlsf.js';
-import { worstFit } from '../src/strategies/worst-fit.js';
+import { poolView, type Pool } from '../src/pool.js';
+import { STRUCTURES } from '../src/strategies/registry.js';
 import { tlsfPathOver } from '../src/tlsf-allocator.js';
 import type { StrategyName } from '../src/types.js';
-
-const STRUCTURES: Record<StrategyName, FreeStructure> = {
-  'first-fit': firstFit, 'next-fit': nextFit, 'best-fit': bestFit, 'worst-fit': worstFit, tlsf,
-};
 
 export interface SpanWords {
   allocate: number;

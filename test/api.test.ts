@@ -3,8 +3,9 @@ import {
   AllocatorError, allocateMemory, createAllocator, defaultHeap, destroyAllocator, freeMemory, initAllocator,
   type StrategyName,
 } from '../src/index.js';
+import { STRATEGY_NAMES } from '../src/strategies/registry.js';
 
-const STRATEGIES: StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
+const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 
 test('the seed-named facade drives one default allocator', (t) => {
   t.is(t.throws(() => allocateMemory(8), { instanceOf: AllocatorError })!.code, 'NOT_INITIALIZED');

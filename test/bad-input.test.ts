@@ -1,7 +1,8 @@
 import test from 'ava';
 import { AllocatorError, createAllocator, initAllocator, type Allocator, type StrategyName } from '../src/index.js';
+import { STRATEGY_NAMES } from '../src/strategies/registry.js';
 
-const STRATEGIES: StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
+const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 
 /** A pool with used and free blocks in it, including a block that was freed and merged away. */
 function busyPool(strategy: StrategyName, debug: boolean) {

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { AllocatorError, createAllocator, type StrategyName } from '../src/index.js';
+import { STRATEGY_NAMES } from '../src/strategies/registry.js';
 
-const STRATEGIES: StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
+const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 
 for (const strategy of STRATEGIES) {
   test(`${strategy} (debug): a one-byte overrun is reported by free() and check()`, (t) => {

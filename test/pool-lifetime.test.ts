@@ -8,8 +8,9 @@ import test from 'ava';
 import { Worker } from 'node:worker_threads';
 import { createAllocator, type Allocator, type StrategyName } from '../src/index.js';
 import { errorCode } from './helpers/error-code.js';
+import { STRATEGY_NAMES } from '../src/strategies/registry.js';
 
-const STRATEGIES: StrategyName[] = ['tlsf', 'first-fit', 'next-fit', 'best-fit', 'worst-fit'];
+const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 
 /** Every call of the API on `heap`, each with the code it threw ('' when it did not throw). */
 function everyCall(heap: Allocator, p: number): Record<string, string> {

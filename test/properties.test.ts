@@ -2,8 +2,9 @@ import test from 'ava';
 import fc from 'fast-check';
 import { createAllocator, type StrategyName } from '../src/index.js';
 import { Model, type Op } from './helpers/model.js';
+import { STRATEGY_NAMES } from '../src/strategies/registry.js';
 
-const STRATEGIES: StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
+const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 /** MCALLOC_OPS scales the run: the default does 200,000+ random operations over all strategies. */
 const OPS_PER_CASE = Math.max(1, Number(process.env.MCALLOC_OPS ?? 220000)) / (STRATEGIES.length * 2);
 const OPS_PER_RUN = 250;

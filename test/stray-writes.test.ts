@@ -11,8 +11,9 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../sim/workers/spawn.js';
 import { STRAY_KINDS, type CaseSpec, type Outcome } from './helpers/stray.js';
 import type { StrategyName } from '../src/index.js';
+import { STRATEGY_NAMES } from '../src/strategies/registry.js';
 
-const STRATEGIES: StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
+const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 const PER = Number(process.env.MCALLOC_FUZZ_CASES ?? 100);
 /** A case takes about a millisecond; one that has not ended after this long never will. */
 const WATCHDOG_MS = Number(process.env.MCALLOC_FUZZ_WATCHDOG_MS ?? 5000);

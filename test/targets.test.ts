@@ -2,8 +2,16 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { buildConstants, LOCKS, loadTargets, STRATEGIES, validateTarget } from '../build/targets.mjs';
+import { LOCK_NAMES } from '../src/pool.js';
+import { STRATEGY_NAMES, STRUCTURES } from '../src/strategies/registry.js';
 
 const good = { poolSize: 65536, strategy: 'tlsf', lock: 'interrupt', alignment: 8, debug: false, note: 'ok' };
+
+test('one list of strategies: the build checks targets against the registry\'s names, and each has a free structure', (t) => {
+  t.deepEqual([...STRATEGIES], [...STRATEGY_NAMES]);
+  t.deepEqual(Object.keys(STRUCTURES), [...STRATEGY_NAMES]);
+  t.deepEqual([...LOCKS], [...LOCK_NAMES]);
+});
 
 test('every target file is valid, and every strategy has a bundle', (t) => {
   const targets = loadTargets('targets');
@@ -16,7 +24,7 @@ test('every target file is valid, and every strategy has a bundle', (t) => {
 
 test('errors name the file and the field', (t) => {
   const e1 = t.throws(() => validateTarget('esp32', { ...good, strategy: 'tlsff' }));
-  t.is(e1!.message, 'targets/esp32.json: field "strategy" must be one of "first-fit", "next-fit", "best-fit", "worst-fit", "tlsf" (got "tlsff")');
+  t.is(e1!.message, `targets/esp32.json: field "strategy" must be one of ${STRATEGIES.map((s) => `"${s}"`).join(', ')} (got "tlsff")`);
   const e2 = t.throws(() => validateTarget('esp32', { ...good, lock: 'mutex' }));
   t.is(e2!.message, `targets/esp32.json: field "lock" must be one of ${LOCKS.map((l) => `"${l}"`).join(', ')} (got "mutex")`);
   t.throws(() => validateTarget('x', { ...good, alignment: 12 }), { message: 'targets/x.json: field "alignment" must be a power of two, 8 or more (got 12)' });

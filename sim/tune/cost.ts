@@ -15,19 +15,11 @@
  * TLSF read the same words, as the list strategies always did.
  */
 import { PoolAllocator, settle } from '../../src/allocator.js';
-import type { StrategyName } from '../../src/index.js';
-import type { FreeStructure, Pool } from '../../src/pool.js';
-import { bestFit } from '../../src/strategies/best-fit.js';
-import { firstFit } from '../../src/strategies/first-fit.js';
-import { nextFit } from '../../src/strategies/next-fit.js';
-import { tlsf } from '../../src/strategies/tlsf.js';
-import { worstFit } from '../../src/strategies/worst-fit.js';
+import type { Pool } from '../../src/pool.js';
+import { STRUCTURES } from '../../src/strategies/registry.js';
 import type { TraceOp } from '../trace.js';
 import { replay, type PackedTrace, type PoolConfig } from './replay.js';
 
-const STRUCTURES: Record<StrategyName, FreeStructure> = {
-  'first-fit': firstFit, 'next-fit': nextFit, 'best-fit': bestFit, 'worst-fit': worstFit, tlsf,
-};
 const METHODS = ['find', 'insert', 'remove', 'replace'] as const;
 
 export interface CostResult {

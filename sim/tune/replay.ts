@@ -10,9 +10,11 @@
  * and lets Worker threads share the trace (SharedArrayBuffer) instead of copying millions of objects.
  */
 import { createAllocator, type Allocator, type StrategyName } from '../../src/index.js';
+import { STRATEGY_NAMES } from '../../src/strategies/registry.js';
 import type { TraceOp } from '../trace.js';
 
-export const STRATEGIES: readonly StrategyName[] = ['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf'];
+/** Every strategy, in the header's order (src/strategies/registry.ts). */
+export const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 
 export interface PoolConfig {
   strategy: StrategyName;
