@@ -4,6 +4,7 @@
  * so parsing and ID lookup never count as allocator work.
  */
 import { traceProfile, type TraceOp } from '../sim/trace.js';
+import { blockFor } from '../src/pool.js';
 
 export const OP_ALLOC = 0;
 export const OP_FREE = 1;
@@ -33,7 +34,7 @@ export interface Program {
   user?: boolean;
 }
 
-const blockOf = (size: number) => Math.max(16, (size + 8 + 7) & ~7);
+const blockOf = (size: number) => blockFor(size, false);
 
 export function compile(name: string, source: string, ops: readonly TraceOp[]): Program {
   const code = new Int32Array(ops.length * 3);

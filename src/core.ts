@@ -22,13 +22,12 @@ import { poison, poisonProblem, seal } from './poison.js';
 import { preempt } from './preempt.js';
 import {
   FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_PEAK_USED, H_USED_BYTES, MIN_BLOCK, OVERHEAD, PREV_FREE,
-  USED, blockSizeOf, checkWord, type Pool,
+  USED, blockFor, blockSizeOf, checkWord, type Pool,
 } from './pool.js';
 
-/** Debug blocks add 8 bytes: canary bytes after the request, and the requested size in the last word. */
+/** The block a request takes in this pool (pool.ts blockFor). */
 export function blockNeed(P: Pool, size: number): number {
-  const need = (size + OVERHEAD + (BUILD_DEBUG !== 0 && P.debug ? 8 : 0) + 7) & ~7;
-  return need < MIN_BLOCK ? MIN_BLOCK : need;
+  return blockFor(size, BUILD_DEBUG !== 0 && P.debug);
 }
 
 /** Bytes the caller may use in a used block. */

@@ -91,6 +91,16 @@ export const POISON_BYTE = 0xdd;
 export const LOCK_NAMES: readonly LockName[] = /*#__PURE__*/ Object.freeze(['none', 'interrupt', 'atomics']);
 export const STRATEGY_NAMES: readonly StrategyName[] = /*#__PURE__*/ Object.freeze(['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf']);
 
+/**
+ * The block a request of `size` bytes takes: the 8-byte header, the request rounded up to 8, at least
+ * MIN_BLOCK; debug blocks add 8 bytes (canary bytes after the request, the requested size in the last
+ * word). The one statement of it: the core, the tuner's profile and the bench all use this.
+ */
+export function blockFor(size: number, debug: boolean): number {
+  const need = (size + OVERHEAD + (debug ? 8 : 0) + 7) & ~7;
+  return need < MIN_BLOCK ? MIN_BLOCK : need;
+}
+
 /** The free structure a strategy keeps inside the pool. Sizes are block sizes (header included). */
 export interface FreeStructure {
   readonly id: number;

@@ -2,13 +2,12 @@
  * The trace seen as blocks rather than requests: what the pool must hold at once. Feeds the search's
  * lower bound (no pool below it can complete the trace) and the worst-case bounds (bounds.ts).
  */
-import { H_ROOTS, MIN_BLOCK, OVERHEAD } from '../../src/pool.js';
+import { H_ROOTS, blockFor } from '../../src/pool.js';
 import { traceProfile, type TraceOp } from '../trace.js';
 
-/** Block size of a request in a release pool: as core.ts blockNeed() (header, rounding to 8, minimum). */
+/** Block size of a request (src/pool.ts blockFor), release unless `debug`. */
 export function blockBytes(size: number, debug = false): number {
-  const need = (size + OVERHEAD + (debug ? 8 : 0) + 7) & ~7;
-  return need < MIN_BLOCK ? MIN_BLOCK : need;
+  return blockFor(size, debug);
 }
 
 /** Smallest header of any strategy (list strategies; TLSF's is larger), plus the 8-byte end sentinel. */
