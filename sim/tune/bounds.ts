@@ -26,6 +26,7 @@
  */
 import type { StrategyName } from '../../src/index.js';
 import type { BlockProfile } from './profile.js';
+import { SL_LOG2, SMALL } from '../../src/strategies/tlsf.js';
 
 export interface Bound {
   strategy: StrategyName;
@@ -41,11 +42,11 @@ function harmonic(m: number): number {
   return h;
 }
 
-/** Start of the TLSF size class that find() rounds `size` up to (tlsf.ts: 16 slices per power of two). */
+/** Start of the TLSF size class that find() rounds `size` up to (tlsf.ts: SL_COUNT slices per power of two above SMALL). */
 export function tlsfClassCeiling(size: number): number {
-  if (size < 128) return size;
-  const rounded = size + (1 << (31 - Math.clz32(size) - 4)) - 1;
-  const step = 1 << (31 - Math.clz32(rounded) - 4);
+  if (size < SMALL) return size;
+  const rounded = size + (1 << (31 - Math.clz32(size) - SL_LOG2)) - 1;
+  const step = 1 << (31 - Math.clz32(rounded) - SL_LOG2);
   return rounded - (rounded % step);
 }
 
