@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { closeXSHost } from '../test/helpers/xs.js';
+import { closeXSHost } from './xs.js';
 import { CONTENDERS, HARNESS, NATIVE, STRATEGIES, THING, THING_NO_COMPACT, type CreateAllocator } from './contenders.js';
 import { snapshot } from './dist.js';
 import { nodeTimings } from './node-timing.js';

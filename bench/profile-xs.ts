@@ -13,7 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeXSHost, openXS } from '../test/helpers/xs.js';
+import { closeXSHost, openXS } from './xs.js';
 import { bundleSources } from './src-bundle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

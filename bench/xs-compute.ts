@@ -4,13 +4,13 @@
  * (dist/targets/esp32*, as built: each with the lock its target ships) and for the thi.ng bundle. The harness's own
  * cost is the same loop run with the no-op adapter in the same kind of machine, and is subtracted.
  *
- * Each contender runs in its own XS machine (test/helpers/xs.ts), all machines at once: the meter does
+ * Each contender runs in its own XS machine (bench/xs.ts), all machines at once: the meter does
  * not depend on timing. Every measured call is its own evaluation, so set-up never counts. One replay
  * per trace: XS has no JIT, and repeated replays meter exactly the same.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openXS, type XSSession } from '../test/helpers/xs.js';
+import { openXS, type XSSession } from './xs.js';
 import type { Program } from './program.js';
 
 const HARNESS = fileURLToPath(new URL('./harness.mjs', import.meta.url));

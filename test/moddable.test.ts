@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'acorn';
 import { loadTargets } from '../build/targets.mjs';
-import { closeXSHost, openXS } from './helpers/xs.js';
+import { closeXSHost, openXS } from '../bench/xs.js';
 
 test.after.always(() => closeXSHost());
 

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeXSHost, runInXS } from './helpers/xs.js';
+import { closeXSHost, runInXS } from '../bench/xs.js';
 
 test.after.always(() => closeXSHost());
 

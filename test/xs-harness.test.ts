@@ -1,10 +1,10 @@
 /**
- * The XS harness itself (test/helpers/xs.ts), on a tiny bundle of its own: the allocator's bundles are
+ * The XS harness itself (bench/xs.ts), on a tiny bundle of its own: the allocator's bundles are
  * tested through it elsewhere.
  */
 import test from 'ava';
 import { runInNewContext } from 'node:vm';
-import { closeXSHost, esmToScript, openXS, runInXS, XSError } from './helpers/xs.js';
+import { closeXSHost, esmToScript, openXS, runInXS, XSError } from '../bench/xs.js';
 
 /** Shaped like rollup + terser output: private helpers, one export list at the end. */
 const TINY_BUNDLE =

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadTargets } from '../build/targets.mjs';
-import { closeXSHost, runInXS } from './helpers/xs.js';
+import { closeXSHost, runInXS } from '../bench/xs.js';
 import { PARITY, runWorkloadInNode, workloadScript, type WorkloadResult } from './helpers/workload.js';
 
 const { seed: SEED, operations: OPERATIONS, checkEvery: CHECK_EVERY } = PARITY;

@@ -15,7 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTargets } from '../../build/targets.mjs';
 import { mcuSection, mcuSummary, readMcuReport } from './mcu-doc.js';
-import { closeXSHost, runInXS } from './xs.js';
+import { closeXSHost, runInXS } from '../../bench/xs.js';
 import { targetTable } from './target-table.js';
 import { PARITY, workloadScript, type WorkloadResult } from './workload.js';
 

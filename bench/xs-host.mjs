@@ -1,5 +1,5 @@
 /**
- * Child process that drives real XS engines (xsnap workers) for test/helpers/xs.ts.
+ * Child process that drives real XS engines (xsnap workers) for bench/xs.ts.
  *
  * Why a separate process: @agoric/xsnap needs the SES globals `harden` and `assert`, so it must run
  * after `import '@endo/init'`, which locks down (freezes) every built-in of the realm it runs in.
