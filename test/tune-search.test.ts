@@ -9,7 +9,7 @@ import { blockProfile } from '../sim/tune/profile.js';
 import { createAllocator } from '../src/index.js';
 import { STRATEGIES, completes, pack, replay } from '../sim/tune/replay.js';
 import { tune } from '../sim/tune/tune.js';
-import { tuneInWorkers } from '../sim/tune/tune-workers.js';
+import { IN_THREAD_OPERATIONS, defaultJobs, tuneInWorkers } from '../sim/tune/tune-workers.js';
 import { smallestPool } from '../sim/tune/search.js';
 import { randomTrace } from './helpers/random-trace.js';
 
@@ -100,4 +100,16 @@ test('Worker threads give the results of tune() in one thread, field for field',
   }
   const subset = { strategies: ['worst-fit', 'first-fit'] as const };
   t.deepEqual(await tuneInWorkers(TRACES[3], subset, 1), tune(TRACES[3], subset));
+});
+
+test('a short trace is tuned in the calling thread (no Worker to start), with the same results and progress', async (t) => {
+  t.is(defaultJobs(IN_THREAD_OPERATIONS), 0);
+  t.true(defaultJobs(IN_THREAD_OPERATIONS + 1) >= 1);
+  const ops = TRACES[0];
+  t.true(ops.length <= IN_THREAD_OPERATIONS);
+  const lines: string[] = [];
+  const inThread = await tuneInWorkers(ops, { onProgress: (what) => lines.push(what) });
+  t.deepEqual(inThread, tune(ops));
+  t.deepEqual(inThread, await tuneInWorkers(ops, {}, 2));
+  t.true(lines.some((l) => /^\d\/5 done; tlsf: smallest pool, replay \d+/.test(l)), lines.slice(-3).join(' | '));
 });

@@ -1,6 +1,6 @@
 /**
  * tune() with the strategies side by side in Worker threads, as many at once as the host has cores:
- * the CLI's path. Each strategy is independent (its own replays of the same trace), so the results are
+ * the CLI's path (a short trace stays in the calling thread: IN_THREAD_OPERATIONS). Each strategy is independent (its own replays of the same trace), so the results are
  * those of tune() in one thread, field for field; only the wall-clock time changes.
  */
 import { availableParallelism } from 'node:os';
@@ -11,7 +11,7 @@ import { startWorker } from '../workers/spawn.js';
 import type { BlockProfile } from './profile.js';
 import { STRATEGIES, pack, type PackedTrace } from './replay.js';
 import { TraceTooLarge } from './search.js';
-import { combine, profileOf, type StrategyOptions, type StrategyResult, type TuneOptions, type TuneResult } from './tune.js';
+import { combine, profileOf, tuneStrategy, type StrategyOptions, type StrategyResult, type TuneOptions, type TuneResult } from './tune.js';
 
 export interface WorkerTask {
   ops: PackedTrace;
@@ -53,12 +53,21 @@ function runOne(task: WorkerTask, running: Set<Worker>, onProgress: (what: strin
   });
 }
 
-/** Threads at once: one per core, at most one per strategy (`jobs` overrides, for measuring). */
-export function defaultJobs(): number {
-  return availableParallelism();
+/**
+ * Traces up to this many operations are tuned in the calling thread: all five strategies' replays of
+ * one take less time than starting the Worker threads would.
+ */
+export const IN_THREAD_OPERATIONS = 1000;
+
+/**
+ * Threads at once: one per core, at most one per strategy; 0 (a short trace): none, the strategies
+ * run one after the other in this thread (`jobs` overrides, for measuring).
+ */
+export function defaultJobs(operations = Infinity): number {
+  return operations <= IN_THREAD_OPERATIONS ? 0 : availableParallelism();
 }
 
-export async function tuneInWorkers(ops: readonly TraceOp[], o: TuneOptions = {}, jobs = defaultJobs()): Promise<TuneResult> {
+export async function tuneInWorkers(ops: readonly TraceOp[], o: TuneOptions = {}, jobs = defaultJobs(ops.length)): Promise<TuneResult> {
   const profile = profileOf(ops, o.debug);
   const packed = pack(ops, true);
   const strategies = o.strategies ?? STRATEGIES;
@@ -76,10 +85,11 @@ export async function tuneInWorkers(ops: readonly TraceOp[], o: TuneOptions = {}
       const strategy = strategies[i];
       doing.set(strategy, 'starting');
       report(true);
-      results[i] = await runOne({ ops: packed, strategy, profile, options }, running, (what, start) => {
+      const step = (what: string, start = false) => {
         doing.set(strategy, what);
         report(start);
-      });
+      };
+      results[i] = jobs === 0 ? tuneStrategy(packed, strategy, profile, options, step) : await runOne({ ops: packed, strategy, profile, options }, running, step);
       doing.delete(strategy);
       done++;
     }
