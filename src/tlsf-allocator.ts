@@ -109,8 +109,8 @@ export class TlsfAllocator extends PoolAllocator {
   allocate(size: number, alignment?: number): number {
     const P = this.P;
     if (P === null) return destroyedError();
-    if (P.m.length === 0) return detachedError();
     const m = P.m;
+    if (m.length === 0) return detachedError();
     const start = P.start;
     const end = P.end;
     // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
@@ -265,9 +265,9 @@ export class TlsfAllocator extends PoolAllocator {
   free(ptr: number): void {
     const P = this.P;
     if (P === null) return destroyedError();
-    if (P.m.length === 0) return detachedError();
-    if (ptr === 0) return;
     const m = P.m;
+    if (m.length === 0) return detachedError();
+    if (ptr === 0) return;
     const start = P.start;
     const end = P.end;
     // validatePointer(), inline: typeof first (`-` and `>>>` throw on a Symbol or a BigInt), then
@@ -345,8 +345,8 @@ export class TlsfAllocator extends PoolAllocator {
   reallocate(ptr: number, size: number): number {
     const P = this.P;
     if (P === null) return destroyedError();
-    if (P.m.length === 0) return detachedError();
     const m = P.m;
+    if (m.length === 0) return detachedError();
     const start = P.start;
     const end = P.end;
     if (typeof size !== NUMBER || (size >>> 0) !== size || size > end - start) checkSize(size, this.poolSize, REALLOCATE);
