@@ -230,22 +230,21 @@ test('examples/hello-ts type-checks against mcalloc-device.d.ts and @moddable/ty
   t.is(run.code, 0, `tsc -p examples/hello-ts:\n${run.output}`);
 });
 
-test('npm run test:moddable without an SDK: one line saying it skipped and why, exit 0', async (t) => {
-  const exec = promisify(execFile);
+/** What a device test runner prints, run with MODDABLE unset and then `more` in its environment. */
+async function runnerSays(script: string, more: NodeJS.ProcessEnv = {}): Promise<string> {
   const env = { ...process.env };
   delete env.MODDABLE;
-  const unset = await exec(process.execPath, ['--import', 'tsx', 'test/moddable/run.ts'], { env, encoding: 'utf8' });
-  t.is(unset.stdout, 'test:moddable skipped: MODDABLE is not set (point it at a Moddable SDK whose Linux host tools are built)\n');
-  const empty = await exec(process.execPath, ['--import', 'tsx', 'test/moddable/run.ts'], { env: { ...env, MODDABLE: resolve('test') }, encoding: 'utf8' });
+  return (await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { env: { ...env, ...more }, encoding: 'utf8' })).stdout;
+}
+
+test('npm run test:moddable without an SDK: one line saying it skipped and why, exit 0', async (t) => {
+  t.is(await runnerSays('test/moddable/run.ts'), 'test:moddable skipped: MODDABLE is not set (point it at a Moddable SDK whose Linux host tools are built)\n');
+  const empty = { stdout: await runnerSays('test/moddable/run.ts', { MODDABLE: resolve('test') }) };
   t.regex(empty.stdout, /^test:moddable skipped: MODDABLE=\S+ has no built host tools \(\S+mcconfig is missing: [^\n]*\)\n$/);
 });
 
 test('npm run test:mcu without its tools: one line saying which is missing, exit 0', async (t) => {
-  const exec = promisify(execFile);
-  const env = { ...process.env };
-  delete env.MODDABLE;
-  const unset = await exec(process.execPath, ['--import', 'tsx', 'test/mcu/run.ts'], { env, encoding: 'utf8' });
-  t.is(unset.stdout, 'test:mcu skipped: MODDABLE is not set (point it at a Moddable SDK whose Linux host tools are built)\n');
+  t.is(await runnerSays('test/mcu/run.ts'), 'test:mcu skipped: MODDABLE is not set (point it at a Moddable SDK whose Linux host tools are built)\n');
   // An SDK with its host tools and Zephyr platform in place, and a PATH without the Arm toolchain.
   const sdk = mkdtempSync(join(tmpdir(), 'mcalloc-fake-sdk-'));
   try {
@@ -257,8 +256,7 @@ test('npm run test:mcu without its tools: one line saying which is missing, exit
     // A PATH of one empty directory: this machine may well have the Arm tools in /usr/bin.
     const empty = join(sdk, 'empty');
     mkdirSync(empty);
-    const tools = await exec(process.execPath, ['--import', 'tsx', 'test/mcu/run.ts'], { env: { ...env, MODDABLE: sdk, PATH: empty }, encoding: 'utf8' });
-    t.is(tools.stdout, 'test:mcu skipped: arm-none-eabi-gcc is not on PATH (Debian package gcc-arm-none-eabi)\n');
+    t.is(await runnerSays('test/mcu/run.ts', { MODDABLE: sdk, PATH: empty }), 'test:mcu skipped: arm-none-eabi-gcc is not on PATH (Debian package gcc-arm-none-eabi)\n');
   } finally {
     rmSync(sdk, { recursive: true, force: true });
   }
