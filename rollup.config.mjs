@@ -5,7 +5,8 @@
  *    debug... are all chosen at run time from the options (see src/build.ts).
  *  - dist/targets/<name>/mcalloc.js, one per targets/<name>.json: ES2018 ESM for Moddable XS, the
  *    __MCALLOC_*__ globals replaced by the target's values, then minified by terser, which folds
- *    `typeof "tlsf" === 'string'` and drops every strategy and lock the target does not use.
+ *    `typeof "tlsf" === 'string'` and drops every strategy and lock the target does not use. Before
+ *    terser, functions marked @inline are expanded at their calls (build/inline.mjs).
  *    dist/targets/sizes.json records raw and gzip (level 9) sizes of each bundle for docs/device.md.
  *  - dist/cli/mcalloc.js: the `mcalloc` command (sim/main.ts with the simulator, the tuner and the
  *    allocator from src/ in one module, so the tuner's counting wrappers and the simulator's preemption
@@ -23,6 +24,7 @@ import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import { buildConstants, loadTargets } from './build/targets.mjs';
 import { TERSER_OPTIONS } from './build/terser.mjs';
+import { inlinePlugin } from './build/inline.mjs';
 
 const INPUT = 'src/index.ts';
 const SIM_INPUT = 'src/simulator.ts';
@@ -194,6 +196,8 @@ const deviceBundles = targets.map((target) => {
       // After TypeScript, so that `declare const __MCALLOC_STRATEGY__` in src/build.ts is already gone.
       replace({ preventAssignment: true, values: buildConstants(target) }),
       checkReplaced(target),
+      // Functions marked @inline are expanded where they are called (build/inline.mjs), then minified.
+      inlinePlugin(),
       terser(structuredClone(TERSER_OPTIONS)),
       recordSize(target),
     ],

@@ -1,6 +1,6 @@
 /**
  * Bundles a source tree (src/ or a modified copy of it) for a device target the way rollup.config.mjs
- * does (the target's constants, ES2018, terser), with a chosen list of exports, so that diagnostics can
+ * does (the target's constants, ES2018, @inline expansion, terser), with a chosen list of exports, so that diagnostics can
  * meter inner layers in XS and compare a proposed change against the shipped code.
  */
 import { existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ import terser from '@rollup/plugin-terser';
 import { rollup, type Plugin } from 'rollup';
 import ts from 'typescript';
 import { buildConstants, loadTargets } from '../build/targets.mjs';
+import { inlinePlugin } from '../build/inline.mjs';
 import { TERSER_OPTIONS } from '../build/terser.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,7 +49,7 @@ export async function bundleSources(SRC: string, targetName: string, exports: re
   const build = await rollup({ input: ENTRY, plugins: [sources(SRC, exports), replacePlugin({ preventAssignment: true, values: buildConstants(target) })] });
   const { output } = await build.generate({
     format: 'es',
-    plugins: [terserPlugin(structuredClone(TERSER_OPTIONS))],
+    plugins: [inlinePlugin(), terserPlugin(structuredClone(TERSER_OPTIONS))],
   });
   await build.close();
   return output[0].code;
