@@ -230,6 +230,11 @@ export function settle(given: AllocatorOptions = {}): Settings {
   return { m, s, strategy, lock, poolSize, alignment: Math.max(alignment, 8), debug, attach, options };
 }
 
+/** The usable size of the block `ptr` names (validatePointer's refusal names `call`). */
+function usableOf(P: Pool, ptr: number, call: number): number {
+  return usableBytes(P, validatePointer(P, ptr, call));
+}
+
 /**
  * Whether the settled pool takes TlsfAllocator (tlsf-allocator.ts): TLSF, release, no lock, no trace,
  * the default alignment of 8, and a pool no other allocator can reach (not attached to, not in a
@@ -393,48 +398,36 @@ export class PoolAllocator implements Allocator {
     return new Uint8Array(this.buffer, ptr, this.usable(ptr, BYTES));
   }
 
-  /** The usable size of a block, for usableSize() or bytes(): `call` names the one a refusal reports. */
-  protected usable(ptr: number, call: number): number {
+  /**
+   * read(P, a, b) on this pool under the lock, for the calls that only read the pool. `read` is a module
+   * function, not a closure: a call makes no function on XS.
+   */
+  private locked<T>(read: (P: Pool, a: number, b: number) => T, a: number, b: number): T {
     const P = this.pool();
     const token = this.L.enter();
     try {
-      return usableBytes(P, validatePointer(P, ptr, call));
+      return read(P, a, b);
     } finally {
       this.L.leave(token);
     }
+  }
+
+  /** The usable size of a block, for usableSize() or bytes(): `call` names the one a refusal reports. */
+  protected usable(ptr: number, call: number): number {
+    return this.locked(usableOf, ptr, call);
   }
 
   stats(): AllocatorStats {
-    const P = this.pool();
-    const token = this.L.enter();
-    try {
-      return poolStats(P);
-    } finally {
-      this.L.leave(token);
-    }
+    return this.locked(poolStats, 0, 0);
   }
 
   check(): void {
-    const P = this.pool();
-    const token = this.L.enter();
-    try {
-      checkPool(P);
-    } finally {
-      this.L.leave(token);
-    }
+    this.locked(checkPool, 0, 0);
   }
 
   blocks(): IterableIterator<BlockInfo> {
     // A snapshot taken under the lock, so a heap map never sees a half-done update.
-    const P = this.pool();
-    const token = this.L.enter();
-    let list: BlockInfo[];
-    try {
-      list = walkBlocks(P);
-    } finally {
-      this.L.leave(token);
-    }
-    return list[Symbol.iterator]();
+    return this.locked(walkBlocks, 0, 0)[Symbol.iterator]();
   }
 
   reset(): void {

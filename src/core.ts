@@ -5,7 +5,7 @@
  * the pool is checked before it is acted on (guard.ts): the block a call takes or frees and its
  * neighbours before the call's first write, the links inside the free structure as it unlinks them.
  * Damage is reported (HEAP_CORRUPTED), never acted on. Release TLSF pools with no lock take
- * tlsf-allocator.ts, which makes the same checks inline.
+ * tlsf-allocator.ts, which makes the same checks (the @inline ones of guard.ts).
  *
  * Freeing merges with both neighbours at once (boundary tags):
  *
@@ -22,7 +22,7 @@ import { poison, poisonProblem, seal } from './poison.js';
 import { preempt } from './preempt.js';
 import {
   FLAG_MASK, H_ALLOCS, H_FAILED, H_FREES, H_PEAK_USED, H_USED_BYTES, MIN_BLOCK, OVERHEAD, PREV_FREE,
-  USED, blockFor, blockSizeOf, checkWord, type Pool,
+  USED, blockFor, blockSizeOf, checkWord, markFree, type Pool,
 } from './pool.js';
 
 /** The block a request takes in this pool (pool.ts blockFor). */
@@ -64,8 +64,7 @@ function take(P: Pool, need: number): number {
   if (rest >= MIN_BLOCK) {
     const r = b + need;
     P.s.replace(P, b, size, r, rest);
-    m[(r >> 2) + 1] = rest;
-    m[((r + rest) >> 2) - 1] = rest;
+    markFree(m, r, rest);
     m[(b >> 2) + 1] = need | USED;
     if (BUILD_DEBUG !== 0 && P.debug) repoison(P, r, rest);
   } else {
@@ -102,8 +101,7 @@ function release(P: Pool, b: number): void {
   } else {
     P.s.insert(P, b, size);
   }
-  m[(pb >> 2) + 1] = size;
-  m[((pb + size) >> 2) - 1] = size;
+  markFree(m, pb, size);
   m[((pb + size) >> 2) + 1] |= PREV_FREE;
   if (BUILD_DEBUG !== 0 && P.debug) {
     // Poison what this call freed: the old footer of prev (b keeps its tombstone), or b's header
@@ -140,8 +138,7 @@ function trim(P: Pool, b: number, need: number, nh: number): number {
   } else {
     return size;
   }
-  m[(t >> 2) + 1] = rest;
-  m[((t + rest) >> 2) - 1] = rest;
+  markFree(m, t, rest);
   m[(b >> 2) + 1] = need | (h & FLAG_MASK);
   if (BUILD_DEBUG !== 0 && P.debug) poison(P, t + 12, nh & USED ? n - 4 : n + 12);
   return need;
@@ -255,8 +252,7 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
     if (rest >= MIN_BLOCK) {
       const t = b + need;
       P.s.replace(P, n, nsize, t, rest);
-      m[(t >> 2) + 1] = rest;
-      m[((t + rest) >> 2) - 1] = rest;
+      markFree(m, t, rest);
       m[(b >> 2) + 1] = need | (h & FLAG_MASK);
       if (BUILD_DEBUG !== 0 && P.debug) repoison(P, t, rest);
     } else {

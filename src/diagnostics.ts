@@ -9,7 +9,7 @@ import { AllocatorError, CALL_NAMES, NUMBER } from './errors.js';
 import { badLink, corrupted } from './guard.js';
 import { canaryProblem, isTombstone, poisonProblem } from './poison.js';
 import {
-  CHECK_MIX, FLAG_MASK, H_ALLOCS, H_CONFIG, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_MAGIC, H_PEAK_USED, H_POOL_SIZE, H_SALT,
+  FLAG_MASK, H_ALLOCS, H_CONFIG, H_FAILED, H_FREES, H_HEAP_END, H_HEAP_START, H_MAGIC, H_PEAK_USED, H_POOL_SIZE, H_SALT,
   H_USED_BYTES, H_VERSION, MAGIC, MIN_BLOCK, OVERHEAD, PREV_FREE, USED, VERSION, checkWord, type Pool,
 } from './pool.js';
 import type { AllocatorStats, BlockInfo } from './types.js';
@@ -66,15 +66,14 @@ export function validatePointer(P: Pool, p: unknown, call: number, frees = P.m[H
   }
   const h = m[(b >> 2) + 1];
   const size = h & ~FLAG_MASK;
-  // checkWord(m, b), inline: this runs on every free and reallocate.
-  if ((h & USED) === 0 || m[b >> 2] !== (Math.imul(b ^ m[H_SALT], CHECK_MIX) | 1) || size < MIN_BLOCK || size > P.end - b) {
+  if ((h & USED) === 0 || m[b >> 2] !== checkWord(m, b) || size < MIN_BLOCK || size > P.end - b) {
     if ((h & USED) === 0 && wasFreed(P, b, frees)) throw new AllocatorError('DOUBLE_FREE', BUILD_MESSAGES && `${CALL_NAMES[call]}: ${p} was already freed`, p as number);
     throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${CALL_NAMES[call]}: ${p} is not the start of an allocated block`, p as number);
   }
   return b;
 }
 
-/** For inline copies of validatePointer's release checks: the error validatePointer gives for `p`. */
+/** For the release checks of TlsfAllocator (guard.ts isUsedBlock): the error validatePointer gives for `p`. */
 export function refusePointer(P: Pool, p: unknown, call: number, frees: number): never {
   validatePointer(P, p, call, frees);
   throw new AllocatorError('INVALID_POINTER', BUILD_MESSAGES && `${CALL_NAMES[call]}: ${String(p)} is not the start of an allocated block`, p as number);

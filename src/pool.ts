@@ -33,6 +33,9 @@
  */
 import type { LockName, StrategyName } from './types.js';
 
+/** Math.imul as a module constant: XS then reads one name instead of a global and a property. */
+const imul = Math.imul;
+
 export const MAGIC = 0x4d43414c; // 'MCAL'
 /** 4: TLSF keeps the free block at the heap end out of its buckets (H_TOP). */
 export const VERSION = 4;
@@ -72,7 +75,7 @@ export const H_FL_BITMAP = 17;
 /** Where the strategy's roots (TLSF second-level bitmaps and bucket heads) start. */
 export const H_ROOTS = 18;
 
-/** The multiplier of checkWord() (2^32 / golden ratio); the hot paths repeat its expression inline. */
+/** The multiplier of checkWordOf() (2^32 / golden ratio). */
 export const CHECK_MIX = 0x9e3779b1;
 
 export const USED = 1;
@@ -144,11 +147,22 @@ export function blockSizeOf(m: Int32Array, b: number): number {
 }
 
 /**
- * The salted hash stored in a used block's first word. Never 0, so a zeroed pool holds no valid block.
- * (guard.ts nextHeader() repeats the expression inline.)
+ * The salted hash stored in a used block's first word, for block `b` and salt `k`. Never 0, so a zeroed
+ * pool holds no valid block. @inline
  */
+export function checkWordOf(b: number, k: number): number {
+  return imul(b ^ k, CHECK_MIX) | 1;
+}
+
+/** checkWordOf with the pool's salt. @inline */
 export function checkWord(m: Int32Array, b: number): number {
-  return Math.imul(b ^ m[H_SALT], CHECK_MIX) | 1;
+  return checkWordOf(b, m[H_SALT]);
+}
+
+/** Writes the size word and the footer of free block `b` (a split's rest, a merge's result). @inline */
+export function markFree(m: Int32Array, b: number, size: number): void {
+  m[(b >> 2) + 1] = size;
+  m[((b + size) >> 2) - 1] = size;
 }
 
 export function headerBytes(s: FreeStructure, poolSize: number): number {

@@ -1,12 +1,13 @@
 /**
  * The allocator of a release TLSF pool with no lock (the device default): allocate, free and
- * reallocate written out once each as methods, so that a call is one method call with no layers. XS is
- * an interpreter whose meter counts about one unit per byte code (a call 20-35, a property read 3, a
- * typed-array access 6-10), so each call does here, inline, what core.ts and tlsf.ts do through the
- * free structure: the argument checks, the search, the checks of guard.ts, the split or merge,
- * relinking in place, the top, the statistics. A block that changes bucket costs one call
- * (bucketInsert, bucketRemove, bucketMove). The checks are those of the generic path (core.ts), which
- * debug and locked pools, aligned requests and backward growth take:
+ * reallocate as methods, so that a call is one method call with no layers. XS is an interpreter whose
+ * meter counts about one unit per byte code (a call 20-35, a property read 3, a typed-array access
+ * 6-10), so these methods take the TLSF search, relinking in place and the top straight from the
+ * bucket functions of strategies/tlsf.ts and the checks of guard.ts, which are marked @inline: the
+ * device build expands them here (build/inline.mjs), so each formula is written once and the bundle
+ * makes no call for them. A block that merges into another bucket costs one call (bucketMove). The
+ * checks are those of the generic path (core.ts), which debug and locked pools, aligned requests and
+ * backward growth take:
  *
  *   allocate: the block found is 8-aligned, inside the heap, sized >= the need with a matching footer;
  *             its bucket neighbours link back to it (safe unlinking) before it leaves the bucket.
@@ -25,17 +26,16 @@ import type { AllocatorStats } from './types.js';
 import { allocateCore, reallocateCore, usableBytes } from './core.js';
 import { refusePointer, validatePointer } from './diagnostics.js';
 import { ALLOCATE, FREE, NUMBER, REALLOCATE, checkAlignment, checkSize, destroyedError, detachedError } from './errors.js';
-import { corrupted } from './guard.js';
+import { corrupted, isFreeBlock, isPrevFree, isSoundNext, isUsedBlock } from './guard.js';
 import {
-  CHECK_MIX, FLAG_MASK, H_ALLOCS, H_FAILED, H_FL_BITMAP, H_FREES, H_PEAK_USED, H_ROOTS, H_SALT, H_TOP, H_USED_BYTES, MIN_BLOCK,
-  OVERHEAD, PREV_FREE, USED, type Pool,
+  FLAG_MASK, H_ALLOCS, H_FAILED, H_FL_BITMAP, H_FREES, H_PEAK_USED, H_ROOTS, H_SALT, H_TOP, H_USED_BYTES, MIN_BLOCK,
+  OVERHEAD, PREV_FREE, USED, checkWordOf, markFree, type Pool,
 } from './pool.js';
 import { preempt } from './preempt.js';
-import { FALLBACK_SCAN, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketInsert, bucketMove, bucketRemove, bucketReplace, checkLinks, relink } from './strategies/tlsf.js';
-
-// Math's functions as module constants: one read instead of a global and a property lookup.
-const clz32 = Math.clz32;
-const imul = Math.imul;
+import {
+  FALLBACK_SCAN, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketFloor, bucketInsert, bucketMove, bucketRemove, bucketReplace,
+  bucketUnlink, clz32, flOf, relink, slOf,
+} from './strategies/tlsf.js';
 
 export class TlsfAllocator extends PoolAllocator {
   /**
@@ -131,13 +131,8 @@ export class TlsfAllocator extends PoolAllocator {
     const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
     const k = this.k;
     // The request's own class (fl, sl); `row` is its first-level row in the roots.
-    let fl = 0;
-    let sl = need >>> 3;
-    if (need >= SMALL) {
-      const t = 31 - clz32(need);
-      fl = t - SMALL_LOG2 + 1;
-      sl = (need >>> (t - SL_LOG2)) ^ SL_COUNT;
-    }
+    let fl = flOf(need);
+    let sl = slOf(need, fl);
     let row = H_ROOTS + fl * ROW;
     let b = m[row + 1 + sl];
     let got = 0;
@@ -168,63 +163,26 @@ export class TlsfAllocator extends PoolAllocator {
         sl = 31 - clz32(slMap & -slMap);
         // The top is the better fit when it lies in a lower class (with no top, this reads the version word).
         const ts = m[(m[H_TOP] >> 2) + 1];
-        if (ts >= need && ts < (fl === 0 ? sl << 3 : (SL_COUNT + sl) << (fl + SMALL_LOG2 - SL_LOG2 - 1))) break bucket;
+        if (ts >= need && ts < bucketFloor(fl, sl)) break bucket;
         b = m[row + 1 + sl];
         if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
       }
       preempt();
-      const w = b >> 2;
-      const bsize = m[w + 1];
-      // freeSizeAt(), inline: written as what must hold, so that undefined fails every test.
-      if (!(b >= start && ((b | bsize) & 7) === 0 && bsize >= need && bsize <= end - b && m[((b + bsize) >> 2) - 1] === bsize)) {
-        corrupted(b, BUILD_MESSAGES && `the free structure offers a bad block (size word ${bsize}) for ${need} bytes`);
-      }
-      const head = row + 1 + sl;
-      const next = m[w] ^ k;
-      const prev = m[w + 2] ^ k;
-      // Safe unlinking (checkLinks), inline.
-      if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) || (prev !== 0 ? (m[prev >> 2] ^ k) !== b : m[head] !== b)) checkLinks(m, k, b, next, prev, head);
+      const bsize = m[(b >> 2) + 1];
+      if (!isFreeBlock(m, b, bsize, need, start, end)) corrupted(b, BUILD_MESSAGES && `the free structure offers a bad block (size word ${bsize}) for ${need} bytes`);
       const rest = bsize - need;
       const r = b + need;
       // The rest keeps b's place in the list when it is no smaller than the bucket's lowest size (fl 0:
-      // one size per bucket, so never).
-      if (fl !== 0 && rest >= (SL_COUNT + sl) << (fl + SMALL_LOG2 - SL_LOG2 - 1)) {
-        m[r >> 2] = next ^ k;
-        m[(r >> 2) + 2] = prev ^ k;
-        if (next !== 0) m[(next >> 2) + 2] = r ^ k;
-        if (prev !== 0) m[prev >> 2] = r ^ k;
-        else m[head] = r;
+      // one size per bucket, so never); else b leaves its bucket and the rest goes to a lower one.
+      if (fl !== 0 && rest >= bucketFloor(fl, sl)) {
+        relink(m, k, b, r, row + 1 + sl);
       } else {
-        if (next !== 0) m[(next >> 2) + 2] = prev ^ k;
-        if (prev !== 0) m[prev >> 2] = next ^ k;
-        else if ((m[head] = next) === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
-        if (rest >= MIN_BLOCK) {
-          // bucketInsert(m, k, r, rest), inline: the rest goes to a lower bucket.
-          fl = 0;
-          sl = rest >>> 3;
-          if (rest >= SMALL) {
-            const t = 31 - clz32(rest);
-            fl = t - SMALL_LOG2 + 1;
-            sl = (rest >>> (t - SL_LOG2)) ^ SL_COUNT;
-          }
-          row = H_ROOTS + fl * ROW;
-          const first = m[row + 1 + sl];
-          if (first !== 0) {
-            if (m[(first >> 2) + 2] !== k) corrupted(first, BUILD_MESSAGES && `TLSF bucket head ${first} is not a free block`);
-            m[(first >> 2) + 2] = r ^ k;
-          } else {
-            m[row] |= 1 << sl;
-            m[H_FL_BITMAP] |= 1 << fl;
-          }
-          m[r >> 2] = first ^ k;
-          m[(r >> 2) + 2] = k;
-          m[row + 1 + sl] = r;
-        }
+        bucketUnlink(m, k, b, fl, sl, row);
+        if (rest >= MIN_BLOCK) bucketInsert(m, k, r, rest);
       }
       got = bsize;
       if (rest >= MIN_BLOCK) {
-        m[(r >> 2) + 1] = rest;
-        m[((r + rest) >> 2) - 1] = rest;
+        markFree(m, r, rest);
         got = need;
       } else {
         m[((b + bsize) >> 2) + 1] &= ~PREV_FREE;
@@ -256,7 +214,7 @@ export class TlsfAllocator extends PoolAllocator {
       }
     }
     m[(b >> 2) + 1] = got | USED;
-    m[b >> 2] = imul(b ^ k, CHECK_MIX) | 1; // checkWord(m, b)
+    m[b >> 2] = checkWordOf(b, k);
     this.allocs++;
     if ((this.used += got) > this.peak) this.peak = this.used;
     return b + OVERHEAD;
@@ -270,28 +228,22 @@ export class TlsfAllocator extends PoolAllocator {
     if (ptr === 0) return;
     const start = P.start;
     const end = P.end;
-    // validatePointer(), inline: typeof first (`-` and `>>>` throw on a Symbol or a BigInt), then
-    // range, integer, alignment, USED, the check word.
-    if (typeof ptr !== NUMBER) this.refuse(ptr, FREE);
-    const b = ptr - OVERHEAD;
-    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) this.refuse(ptr, FREE);
     const k = this.k;
+    const b = typeof ptr === NUMBER ? ptr - OVERHEAD : -1;
     const w = b >> 2;
     const h = m[w + 1];
     const own = h & ~FLAG_MASK;
-    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) this.refuse(ptr, FREE);
+    if (!isUsedBlock(m, k, ptr, b, h, own, start, end)) this.refuse(ptr, FREE);
     const n = b + own;
     const nh = m[(n >> 2) + 1];
-    // nextHeader() and prevFree() of guard.ts, inline: every check before the first write.
-    if (nh & USED ? m[n >> 2] !== (imul(n ^ k, CHECK_MIX) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > end - n || m[((n + nh) >> 2) - 1] !== nh) {
-      corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
-    }
+    // Every check before the first write: the next block, and a free previous block.
+    if (!isSoundNext(m, k, n, nh, end)) corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
     let f = b;
     let fsize = 0;
     if (h & PREV_FREE) {
       f = b - m[w - 1];
       fsize = m[(f >> 2) + 1];
-      if (!(fsize === b - f && f >= start && (f & 7) === 0 && fsize >= MIN_BLOCK)) corrupted(b, BUILD_MESSAGES && 'PREV_FREE is set, but no free block ends here');
+      if (!isPrevFree(f, fsize, b, start)) corrupted(b, BUILD_MESSAGES && 'PREV_FREE is set, but no free block ends here');
     }
     // Clear USED first: should this header survive inside a merged block, it reads as freed (a tombstone).
     m[w + 1] = h & ~USED;
@@ -314,29 +266,9 @@ export class TlsfAllocator extends PoolAllocator {
       if (nh >= SMALL && size < ((nh >>> sh) + 1) << sh) relink(m, k, n, b, H_ROOTS + (sh + SL_LOG2 - SMALL_LOG2 + 1) * ROW + 1 + ((nh >>> sh) ^ SL_COUNT));
       else bucketMove(m, k, n, nh, b, size);
     } else {
-      // bucketInsert(m, k, b, size), inline: the most common free.
-      let fl = 0;
-      let sl = size >>> 3;
-      if (size >= SMALL) {
-        const t = 31 - clz32(size);
-        fl = t - SMALL_LOG2 + 1;
-        sl = (size >>> (t - SL_LOG2)) ^ SL_COUNT;
-      }
-      const row = H_ROOTS + fl * ROW;
-      const first = m[row + 1 + sl];
-      if (first !== 0) {
-        if (m[(first >> 2) + 2] !== k) corrupted(first, BUILD_MESSAGES && `TLSF bucket head ${first} is not a free block`);
-        m[(first >> 2) + 2] = b ^ k;
-      } else {
-        m[row] |= 1 << sl;
-        m[H_FL_BITMAP] |= 1 << fl;
-      }
-      m[w] = first ^ k;
-      m[w + 2] = k;
-      m[row + 1 + sl] = b;
+      bucketInsert(m, k, b, size);
     }
-    m[(f >> 2) + 1] = size;
-    m[((f + size) >> 2) - 1] = size;
+    markFree(m, f, size);
     m[((f + size) >> 2) + 1] |= PREV_FREE;
     this.frees++;
     this.used -= own;
@@ -347,19 +279,16 @@ export class TlsfAllocator extends PoolAllocator {
     if (P === null) return destroyedError();
     const m = P.m;
     if (m.length === 0) return detachedError();
+    if (typeof size !== NUMBER || (size >>> 0) !== size || size > P.end - P.start) checkSize(size, this.poolSize, REALLOCATE);
+    if (ptr === 0) return this.allocate(size);
     const start = P.start;
     const end = P.end;
-    if (typeof size !== NUMBER || (size >>> 0) !== size || size > end - start) checkSize(size, this.poolSize, REALLOCATE);
-    if (ptr === 0) return this.allocate(size);
-    // validatePointer(), inline, as in free().
-    if (typeof ptr !== NUMBER) this.refuse(ptr, REALLOCATE);
-    const b = ptr - OVERHEAD;
-    if (b < start || (ptr >>> 0) !== ptr || (b & 7) !== 0 || b >= end) this.refuse(ptr, REALLOCATE);
     const k = this.k;
-    const w = b >> 2;
-    const h = m[w + 1];
+    const b = typeof ptr === NUMBER ? ptr - OVERHEAD : -1;
+    const h = m[(b >> 2) + 1];
     const own = h & ~FLAG_MASK;
-    if ((h & USED) === 0 || m[w] !== (imul(b ^ k, CHECK_MIX) | 1) || own < MIN_BLOCK || own > end - b) this.refuse(ptr, REALLOCATE);
+    if (!isUsedBlock(m, k, ptr, b, h, own, start, end)) this.refuse(ptr, REALLOCATE);
+    const w = b >> 2;
     if (size > end - start) {
       m[H_FAILED]++;
       return 0;
@@ -368,9 +297,7 @@ export class TlsfAllocator extends PoolAllocator {
     if (need === own) return ptr;
     const n = b + own;
     const nh = m[(n >> 2) + 1];
-    if (nh & USED ? m[n >> 2] !== (imul(n ^ k, CHECK_MIX) | 1) : (nh & FLAG_MASK) !== 0 || nh < MIN_BLOCK || nh > end - n || m[((n + nh) >> 2) - 1] !== nh) {
-      corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
-    }
+    if (!isSoundNext(m, k, n, nh, end)) corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
     const nsize = nh & USED ? 0 : nh;
     const rest = own + nsize - need;
     if (rest < 0) {
@@ -406,8 +333,7 @@ export class TlsfAllocator extends PoolAllocator {
       if (t + rest === end) m[H_TOP] = t;
       else if (nsize === 0) bucketInsert(m, k, t, rest);
       else bucketReplace(m, k, n, nsize, t, rest);
-      m[(t >> 2) + 1] = rest;
-      m[((t + rest) >> 2) - 1] = rest;
+      markFree(m, t, rest);
       m[w + 1] = need | (h & FLAG_MASK);
     }
     if ((this.used += (m[w + 1] & ~FLAG_MASK) - own) > this.peak) this.peak = this.used;

@@ -1,7 +1,7 @@
 /**
  * Dead-code proof: each device bundle keeps the code of its own strategy, lock, debug mode and
  * preemption setting only. Minified names mean nothing, so every feature is recognised by something
- * minification keeps: a global (Atomics, Math.clz32), a property name of an interface the core calls
+ * minification keeps: a global (Atomics, Math.clz32, read directly or through a module constant), a property name of an interface the core calls
  * through (find/insert/id, disable), a shape the algorithm needs (a bit scan, a walk of one list), or a
  * layout constant imported from src/pool.ts.
  *
@@ -105,6 +105,7 @@ function features(code: string): Features {
   const structures: { node: AnyNode; ancestors: AnyNode[] }[] = [];
   const calls: AnyNode[] = [];
   const functionsByName = new Map<string, AnyNode>();
+  const clz32Names = new Set<string>();
   let hookSetter: string | undefined;
 
   walk(program, (n, ancestors) => {
@@ -125,18 +126,20 @@ function features(code: string): Features {
       const keys = new Set((n.properties as AnyNode[]).map(keyName));
       if (keys.has('find') && keys.has('insert') && keys.has('id')) structures.push({ node: n, ancestors: [...ancestors] });
     }
+    // A top-level `const x = Math.clz32`: src/ keeps Math's functions in module constants.
+    if (topLevel && n.type === 'VariableDeclarator' && (n.id as AnyNode).type === 'Identifier' && isNode(n.init) && src(n.init) === 'Math.clz32') clz32Names.add((n.id as AnyNode).name as string);
     if (n.type === 'CallExpression') {
       calls.push(n);
       const callee = n.callee as AnyNode;
       const args = n.arguments as AnyNode[];
+      const clz32 = src(callee) === 'Math.clz32' || (callee.type === 'Identifier' && clz32Names.has(callee.name as string));
+      if (clz32 && args[0]?.type === 'BinaryExpression') {
+        const { operator, left, right } = args[0] as unknown as { operator: string; left: AnyNode; right: AnyNode };
+        const negates = (a: AnyNode, b: AnyNode) => a.type === 'UnaryExpression' && a.operator === '-' && src(a.argument as AnyNode) === src(b);
+        if (operator === '&' && (negates(left, right) || negates(right, left))) f.bitScans++;
+      }
       if (callee.type === 'MemberExpression' && !callee.computed) {
-        const object = callee.object as AnyNode;
         const property = (callee.property as AnyNode).name;
-        if (property === 'clz32' && object.type === 'Identifier' && object.name === 'Math' && args[0]?.type === 'BinaryExpression') {
-          const { operator, left, right } = args[0] as unknown as { operator: string; left: AnyNode; right: AnyNode };
-          const negates = (a: AnyNode, b: AnyNode) => a.type === 'UnaryExpression' && a.operator === '-' && src(a.argument as AnyNode) === src(b);
-          if (operator === '&' && (negates(left, right) || negates(right, left))) f.bitScans++;
-        }
         if (property === 'disable') f.maskCalls++;
         if (property === 'fill' && args.length > 1) {
           const value = numberOf(args[0], ancestors);

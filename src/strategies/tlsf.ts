@@ -25,7 +25,7 @@
  * the bitmaps from the next class up, where any block is large enough (two bit scans, Math.clz32).
  * Either way the bound stays constant.
  *
- * The allocate and free of release pools are written out in tlsf-fast.ts; they use the bucket
+ * The allocate and free of release pools are tlsf-allocator.ts's methods; they use the bucket
  * functions below (m and the salt passed in: XS meters every property read).
  */
 import { BUILD_MESSAGES, frozenOnDevice } from '../build.js';
@@ -42,32 +42,35 @@ export const SMALL_LOG2 = SL_LOG2 + 3;
 export const SMALL = 1 << SMALL_LOG2;
 export const FALLBACK_SCAN = 4;
 
-function flOf(size: number): number {
-  return size < SMALL ? 0 : 31 - Math.clz32(size) - SMALL_LOG2 + 1;
+/** Math.clz32 as a module constant: XS then reads one name instead of a global and a property. */
+export const clz32 = Math.clz32;
+
+/** The first-level class of a block of `size` bytes: 0 below SMALL, else log2(size) - 6. @inline */
+export function flOf(size: number): number {
+  return size < SMALL ? 0 : 31 - clz32(size) - (SMALL_LOG2 - 1);
 }
 
-function slOf(size: number): number {
-  return size < SMALL ? size >>> 3 : (size >>> (31 - Math.clz32(size) - SL_LOG2)) ^ SL_COUNT;
+/** The second-level class of a block of `size` bytes in first-level class `fl`. @inline */
+export function slOf(size: number, fl: number): number {
+  return fl === 0 ? size >>> 3 : (size >>> (fl + (SMALL_LOG2 - 1 - SL_LOG2))) ^ SL_COUNT;
+}
+
+/** The smallest block size of bucket [fl][sl]. @inline */
+export function bucketFloor(fl: number, sl: number): number {
+  return fl === 0 ? sl << 3 : (SL_COUNT + sl) << (fl + (SMALL_LOG2 - SL_LOG2 - 1));
 }
 
 /** Word index of heads[fl][sl] for a block of `size` bytes. */
 function bucketOf(size: number): number {
-  if (size < SMALL) return H_ROOTS + 1 + (size >>> 3);
-  const top = 31 - Math.clz32(size);
-  return H_ROOTS + (top - SMALL_LOG2 + 1) * ROW + 1 + ((size >>> (top - SL_LOG2)) ^ SL_COUNT);
+  const fl = flOf(size);
+  return H_ROOTS + fl * ROW + 1 + slOf(size, fl);
 }
 
-/** Puts free block `b` at the head of its bucket (`k`: the salt). Never the top. */
-export function bucketInsert(m: Int32Array, k: number, b: number, size: number): void {
-  // bucketOf(), inline, keeping fl and sl for the bitmaps.
-  let fl = 0;
-  let sl = size >>> 3;
-  if (size >= SMALL) {
-    const top = 31 - Math.clz32(size);
-    fl = top - SMALL_LOG2 + 1;
-    sl = (size >>> (top - SL_LOG2)) ^ SL_COUNT;
-  }
-  const row = H_ROOTS + fl * ROW;
+/**
+ * Puts free block `b` at the head of bucket [fl][sl] (`k`: the salt; `row`: the class's row in the roots,
+ * H_ROOTS + fl * ROW, which callers have at hand). Never the top. @inline
+ */
+export function bucketPush(m: Int32Array, k: number, b: number, fl: number, sl: number, row: number): void {
   const head = m[row + 1 + sl];
   // The head is written through: it must read as a head (no prev); outside the pool it reads undefined.
   if (head !== 0) {
@@ -82,48 +85,53 @@ export function bucketInsert(m: Int32Array, k: number, b: number, size: number):
   m[row + 1 + sl] = b;
 }
 
-/**
- * Safe unlinking: the neighbours of `b` (decoded links `next`, `prev`) must point back at it. A link
- * that leads outside the pool reads undefined and fails the same test, so no range check is needed:
- * a word is only ever written after it was read back holding the expected link. The hot paths make
- * the same test inline and call this only to report which link failed.
- */
-export function checkLinks(m: Int32Array, k: number, b: number, next: number, prev: number, head: number): void {
-  if (next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) corrupted(b, BUILD_MESSAGES && `TLSF link broken (next ${next} does not point back)`);
-  if (prev !== 0 ? (m[prev >> 2] ^ k) !== b : m[head] !== b) corrupted(b, BUILD_MESSAGES && `TLSF link broken (prev ${prev})`);
+/** Puts free block `b` of `size` bytes at the head of its bucket. Never the top. @inline */
+export function bucketInsert(m: Int32Array, k: number, b: number, size: number): void {
+  const fl = flOf(size);
+  bucketPush(m, k, b, fl, slOf(size, fl), H_ROOTS + fl * ROW);
 }
 
-/** Takes free block `b` (not the top) out of its bucket, after the safe-unlinking test. */
-export function bucketRemove(m: Int32Array, k: number, b: number, size: number): void {
-  let fl = 0;
-  let sl = size >>> 3;
-  if (size >= SMALL) {
-    const top = 31 - Math.clz32(size);
-    fl = top - SMALL_LOG2 + 1;
-    sl = (size >>> (top - SL_LOG2)) ^ SL_COUNT;
-  }
-  const row = H_ROOTS + fl * ROW;
-  const w = b >> 2;
-  const next = m[w] ^ k;
-  const prev = m[w + 2] ^ k;
-  if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) || (prev !== 0 ? (m[prev >> 2] ^ k) !== b : m[row + 1 + sl] !== b)) checkLinks(m, k, b, next, prev, row + 1 + sl);
+/**
+ * Safe unlinking: the neighbours of `b` (decoded links `next`, `prev`; `head`, the word of its bucket's
+ * head) point back at it. A link that leads outside the pool reads undefined and fails the same test,
+ * so no range check is needed: a word is only ever written after it was read back holding the expected
+ * link. @inline
+ */
+export function linksBack(m: Int32Array, k: number, b: number, next: number, prev: number, head: number): boolean {
+  return (next === 0 || (m[(next >> 2) + 2] ^ k) === b) && (prev !== 0 ? (m[prev >> 2] ^ k) === b : m[head] === b);
+}
+
+/** When linksBack fails: which link is broken (HEAP_CORRUPTED). */
+export function checkLinks(m: Int32Array, k: number, b: number, next: number, prev: number, head: number): never {
+  if (next !== 0 && (m[(next >> 2) + 2] ^ k) !== b) corrupted(b, BUILD_MESSAGES && `TLSF link broken (next ${next} does not point back)`);
+  return corrupted(b, BUILD_MESSAGES && `TLSF link broken (prev ${prev})`);
+}
+
+/** Takes free block `b` (not the top) out of bucket [fl][sl] of `row`, after the safe-unlinking test. @inline */
+export function bucketUnlink(m: Int32Array, k: number, b: number, fl: number, sl: number, row: number): void {
+  const head = row + 1 + sl;
+  const next = m[b >> 2] ^ k;
+  const prev = m[(b >> 2) + 2] ^ k;
+  if (!linksBack(m, k, b, next, prev, head)) checkLinks(m, k, b, next, prev, head);
   if (next !== 0) m[(next >> 2) + 2] = prev ^ k;
-  if (prev !== 0) {
-    m[prev >> 2] = next ^ k;
-    return;
-  }
-  m[row + 1 + sl] = next;
-  if (next === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
+  if (prev !== 0) m[prev >> 2] = next ^ k;
+  else if ((m[head] = next) === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
+}
+
+/** Takes free block `b` of `size` bytes (not the top) out of its bucket. @inline */
+export function bucketRemove(m: Int32Array, k: number, b: number, size: number): void {
+  const fl = flOf(size);
+  bucketUnlink(m, k, b, fl, slOf(size, fl), H_ROOTS + fl * ROW);
 }
 
 /**
  * Block `b` takes the place of free block `old` in its list (the bucket, whose head is at word `head`,
- * stays the same), after the safe-unlinking test on `old`'s neighbours.
+ * stays the same), after the safe-unlinking test on `old`'s neighbours. @inline
  */
 export function relink(m: Int32Array, k: number, old: number, b: number, head: number): void {
   const next = m[old >> 2] ^ k;
   const prev = m[(old >> 2) + 2] ^ k;
-  if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== old) || (prev !== 0 ? (m[prev >> 2] ^ k) !== old : m[head] !== old)) checkLinks(m, k, old, next, prev, head);
+  if (!linksBack(m, k, old, next, prev, head)) checkLinks(m, k, old, next, prev, head);
   m[b >> 2] = next ^ k;
   m[(b >> 2) + 2] = prev ^ k;
   if (next !== 0) m[(next >> 2) + 2] = b ^ k;
@@ -136,40 +144,8 @@ export function relink(m: Int32Array, k: number, old: number, b: number, head: n
  * block `old` (the same block grown, or a neighbour), in another bucket.
  */
 export function bucketMove(m: Int32Array, k: number, old: number, oldSize: number, b: number, size: number): void {
-  let fl = 0;
-  let sl = oldSize >>> 3;
-  if (oldSize >= SMALL) {
-    const t = 31 - Math.clz32(oldSize);
-    fl = t - SMALL_LOG2 + 1;
-    sl = (oldSize >>> (t - SL_LOG2)) ^ SL_COUNT;
-  }
-  let row = H_ROOTS + fl * ROW;
-  const w = old >> 2;
-  const next = m[w] ^ k;
-  const prev = m[w + 2] ^ k;
-  if ((next !== 0 && (m[(next >> 2) + 2] ^ k) !== old) || (prev !== 0 ? (m[prev >> 2] ^ k) !== old : m[row + 1 + sl] !== old)) checkLinks(m, k, old, next, prev, row + 1 + sl);
-  if (next !== 0) m[(next >> 2) + 2] = prev ^ k;
-  if (prev !== 0) m[prev >> 2] = next ^ k;
-  else if ((m[row + 1 + sl] = next) === 0 && (m[row] &= ~(1 << sl)) === 0) m[H_FL_BITMAP] &= ~(1 << fl);
-  fl = 0;
-  sl = size >>> 3;
-  if (size >= SMALL) {
-    const t = 31 - Math.clz32(size);
-    fl = t - SMALL_LOG2 + 1;
-    sl = (size >>> (t - SL_LOG2)) ^ SL_COUNT;
-  }
-  row = H_ROOTS + fl * ROW;
-  const head = m[row + 1 + sl];
-  if (head !== 0) {
-    if (m[(head >> 2) + 2] !== k) corrupted(head, BUILD_MESSAGES && `TLSF bucket head ${head} is not a free block`);
-    m[(head >> 2) + 2] = b ^ k;
-  } else {
-    m[row] |= 1 << sl;
-    m[H_FL_BITMAP] |= 1 << fl;
-  }
-  m[b >> 2] = head ^ k;
-  m[(b >> 2) + 2] = k;
-  m[row + 1 + sl] = b;
+  bucketRemove(m, k, old, oldSize);
+  bucketInsert(m, k, b, size);
 }
 
 /** Free block `b` of `size` bytes takes the place of free block `old` (neither is the top). */
@@ -211,7 +187,7 @@ function find(P: Pool, size: number): number {
   }
   // From the next class up, every block fits; the top last.
   let fl = flOf(size);
-  let slMap = m[H_ROOTS + fl * ROW] & (-2 << slOf(size));
+  let slMap = m[H_ROOTS + fl * ROW] & (-2 << slOf(size, fl));
   if (slMap === 0) {
     const flMap = m[H_FL_BITMAP] & (-2 << fl);
     // The top, last; what it says of itself is checked by the core like any candidate.
@@ -219,17 +195,17 @@ function find(P: Pool, size: number): number {
       const t = m[H_TOP];
       return t !== 0 && m[(t >> 2) + 1] >= size ? t : 0;
     }
-    fl = 31 - Math.clz32(flMap & -flMap);
+    fl = 31 - clz32(flMap & -flMap);
     slMap = m[H_ROOTS + fl * ROW];
     if (slMap === 0) corrupted(0, BUILD_MESSAGES && `TLSF first-level bitmap names class ${fl}, which is empty`);
   }
-  const sl = 31 - Math.clz32(slMap & -slMap);
+  const sl = 31 - clz32(slMap & -slMap);
   b = m[H_ROOTS + fl * ROW + 1 + sl];
   if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
-  // The top instead when it lies in a lower class than the block found (tlsf-fast.ts does the same).
+  // The top instead when it lies in a lower class than the block found (TlsfAllocator.allocate does the same).
   const t = m[H_TOP];
   const ts = m[(t >> 2) + 1];
-  return t !== 0 && ts >= size && ts < (fl === 0 ? sl << 3 : (SL_COUNT + sl) << (fl + SMALL_LOG2 - SL_LOG2 - 1)) ? t : b;
+  return t !== 0 && ts >= size && ts < bucketFloor(fl, sl) ? t : b;
 }
 
 export const tlsf: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructure>({
@@ -261,7 +237,7 @@ export const tlsf: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructure>({
     if (b + size === P.end) return b === m[H_TOP] ? '' : BUILD_MESSAGES ? 'the free block at the heap end is not the TLSF top' : '!';
     if (b === m[H_TOP]) return BUILD_MESSAGES ? 'the TLSF top does not end at the heap end' : '!';
     const fl = flOf(size);
-    const sl = slOf(size);
+    const sl = slOf(size, fl);
     if (fl >= m[H_FL_COUNT]) return BUILD_MESSAGES ? `size ${size} beyond the last TLSF class` : '!';
     const next = m[b >> 2] ^ k;
     const prev = m[(b >> 2) + 2] ^ k;
