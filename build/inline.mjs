@@ -9,9 +9,9 @@
  *   - a function whose body is `return EXPR;` becomes `(EXPR)` wherever it is called, its parameters
  *     replaced by the arguments (which must then be free of side effects);
  *   - any other body needs its call to be a statement of its own: `f(a);`, `x = f(a);`, `const x = f(a);`
- *     or `return f(a);`. The call becomes a block that binds the parameters (an argument that is a name
- *     or a literal is used as it is) and runs the body, its locals renamed apart; `return e` becomes an
- *     assignment to the result and a `break` out of the block when it is not the last statement.
+ *     or `return f(a);`. The call becomes statements that bind the parameters (an argument that is a name
+ *     or a literal is used as it is) and run the body, its locals renamed apart; `return e` becomes an
+ *     assignment to the result, and a `break` out of a labelled block when it is not the last statement.
  *
  * Anything else is a build error naming the call, never a silent call left in: a marked function used
  * as a value or called where neither form applies, a body with `this`, `arguments`, a nested function
@@ -277,8 +277,13 @@ function expand(s, code, f, call, chain, fnStack, counter, fail) {
   const body = rewrite(code, f, f.start, f.end, args, suffix, onReturn);
   // `return f(a)` of a body that may end without a return must still return there.
   const end = returning && last?.type !== 'ReturnStatement' ? ' return;' : '';
-  const block = `{ ${binds.join(' ')}${body}${end} }`;
-  s.overwrite(stmt.start, stmt.end, `${declare}${onlyLastReturns || returning ? '' : `${label}: `}${block}`);
+  const labelled = !onlyLastReturns && !returning;
+  // Every name the expansion declares is its own (renamed apart), so in a list of statements it needs no
+  // block of its own: XS would enter and leave one at every call.
+  const holder = chain[chain.indexOf(stmt) - 1];
+  const inList = holder !== undefined && (holder.type === 'BlockStatement' || holder.type === 'Program' || holder.type === 'StaticBlock' || (holder.type === 'SwitchCase' && holder.consequent.includes(stmt)));
+  const text = `${binds.join(' ')}${body}${end}`;
+  s.overwrite(stmt.start, stmt.end, `${declare}${labelled ? `${label}: { ${text} }` : inList ? text : `{ ${text} }`}`);
   return { start: stmt.start, end: stmt.end };
 }
 
