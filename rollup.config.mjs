@@ -11,7 +11,8 @@
  *  - dist/cli/mcalloc.js: the `mcalloc` command (sim/main.ts with the simulator, the tuner and the
  *    allocator from src/ in one module, so the tuner's counting wrappers and the simulator's preemption
  *    hook see the same strategy objects as the allocator), run by bin/mcalloc.mjs without TypeScript;
- *    dist/cli/stamper.js is the Worker entry of its workers model.
+ *    dist/cli/stamper.js is the Worker entry of its workers model, dist/cli/counting.js the strategies with
+ *    their pool reads counted, for the tuner's cost column (build/count-reads.mjs).
  *
  * Build a subset with MCALLOC_TARGETS=esp32,sim npm run build (the Node library is always built).
  * Run from the package root (npm scripts do): every path here is relative to the current directory.
@@ -25,6 +26,7 @@ import terser from '@rollup/plugin-terser';
 import { buildConstants, loadTargets } from './build/targets.mjs';
 import { TERSER_OPTIONS } from './build/terser.mjs';
 import { inlinePlugin } from './build/inline.mjs';
+import { countReadsPlugin } from './build/count-reads.mjs';
 
 const INPUT = 'src/index.ts';
 const SIM_INPUT = 'src/simulator.ts';
@@ -165,6 +167,23 @@ const tuneWorker = {
   output: { file: 'dist/cli/tune-worker.js', format: 'es', sourcemap: false },
 };
 
+// The strategies again, each read of the pool counted, for the tuner's cost column (build/count-reads.mjs).
+const COUNTING_ENTRY = '\0mcalloc-counting';
+const countingStrategies = {
+  input: COUNTING_ENTRY,
+  output: { file: 'dist/cli/counting.js', format: 'es', sourcemap: false },
+  plugins: [
+    {
+      name: 'mcalloc-counting-entry',
+      resolveId: (id) => (id === COUNTING_ENTRY ? id : null),
+      load: (id) => (id === COUNTING_ENTRY ? `export { STRUCTURES } from ${JSON.stringify(join(process.cwd(), 'src/strategies/registry.ts'))};\nexport { reads } from '\0mcalloc-reads';` : null),
+    },
+    countReadsPlugin((id) => /\/src\/strategies\/(?!registry\.)[^/]+\.ts$/.test(id)),
+    ...cli.plugins,
+  ],
+  onwarn,
+};
+
 const nodeLibrary = {
   // The simulator's entry (the API plus the preemption hook) beside the public one; package.json exports only index.
   input: { index: INPUT, simulator: SIM_INPUT },
@@ -205,4 +224,4 @@ const deviceBundles = targets.map((target) => {
   };
 });
 
-export default [nodeLibrary, cli, cliWorker, tuneWorker, ...deviceBundles];
+export default [nodeLibrary, cli, cliWorker, tuneWorker, countingStrategies, ...deviceBundles];

@@ -5,18 +5,22 @@
  * of reads per operation. Wall-clock times would differ between the host and an ESP32 and from run to
  * run; this count does not.
  *
- * The public API exposes no such counter, so this wraps the strategy objects of src/strategies (the
- * same module instances allocator.ts uses) for the duration of one replay, handing them a counting
- * view of the pool. Everything is restored afterwards, also on error.
+ * The public API exposes no such counter. The build makes one: dist/cli/counting.js, the strategies
+ * of src/strategies with each read of the pool counted in place (build/count-reads.mjs), which the
+ * replay's allocator takes as its free structure. Where it is not built (the TypeScript sources before
+ * `npm run build`), the same words are counted by wrapping the strategy objects of src/strategies for
+ * the duration of one replay and handing them a Proxy of the pool (about 100 ns a read, so about ten
+ * times slower); test/tune-cost.test.ts holds the two counts equal.
  *
  * The replay always takes the generic path (PoolAllocator), which calls those objects. A release TLSF
- * pool runs TlsfAllocator instead, whose inlined free-structure code makes the same decisions over the
- * same words (test/fast-path.test.ts compares the two block for block); counted here, release and debug
- * TLSF read the same words, as the list strategies always did.
+ * pool runs TlsfAllocator instead, whose free-structure code (the same @inline functions of tlsf.ts)
+ * makes the same decisions over the same words (test/fast-path.test.ts compares the two block for
+ * block); counted here, release and debug TLSF read the same words, as the list strategies always did.
  */
 import { PoolAllocator, settle } from '../../src/allocator.js';
-import type { Pool } from '../../src/pool.js';
+import type { FreeStructure, Pool } from '../../src/pool.js';
 import { STRUCTURES } from '../../src/strategies/registry.js';
+import type { StrategyName } from '../../src/types.js';
 import type { TraceOp } from '../trace.js';
 import { replay, type PackedTrace, type PoolConfig } from './replay.js';
 
@@ -30,16 +34,56 @@ export interface CostResult {
   mean: number;
 }
 
-/** The pool of a replay on the generic path, whatever the strategy (null when it is too small to format). */
-function generic(c: PoolConfig): PoolAllocator | null {
+interface Counting {
+  STRUCTURES: Readonly<Record<StrategyName, FreeStructure>>;
+  reads: { n: number };
+}
+
+/** The counting build beside the compiled CLI, or in dist/ of a clone; null before a build. */
+const counting: Counting | null = await import(import.meta.url.endsWith('.ts') ? '../../dist/cli/counting.js' : './counting.js').then(
+  (module: Counting) => module,
+  () => null,
+);
+
+/**
+ * The pool of a replay on the generic path, whatever the strategy, with free structure `s` (the
+ * strategy's own by default); null when it is too small to format.
+ */
+function generic(c: PoolConfig, s?: FreeStructure): PoolAllocator | null {
   try {
-    return new PoolAllocator(settle({ poolSize: c.poolSize, strategy: c.strategy, alignment: c.alignment, debug: c.debug, lock: 'none' }));
+    const settled = settle({ poolSize: c.poolSize, strategy: c.strategy, alignment: c.alignment, debug: c.debug, lock: 'none' });
+    return new PoolAllocator(s === undefined ? settled : { ...settled, s });
   } catch {
     return null;
   }
 }
 
-export function measureCost(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig): CostResult {
+/** Each operation's count of words read, as read(): the counting build's counter, reset after each. */
+function measured(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig, read: () => number, open: (c: PoolConfig) => PoolAllocator | null): CostResult {
+  let worst = 0, worstAt = -1, total = 0;
+  replay(ops, config, (_heap, i) => {
+    const n = read();
+    if (n > worst) { worst = n; worstAt = i; }
+    total += n;
+  }, false, open);
+  return { worst, worstAt, mean: ops.length ? total / ops.length : 0 };
+}
+
+export function measureCost(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig, viaProxy = counting === null): CostResult {
+  if (!viaProxy && counting !== null) {
+    const { reads } = counting;
+    const s = counting.STRUCTURES[config.strategy];
+    reads.n = 0;
+    return measured(ops, config, () => {
+      const n = reads.n;
+      reads.n = 0;
+      return n;
+    }, (c) => generic(c, s));
+  }
+  return measureViaProxy(ops, config);
+}
+
+function measureViaProxy(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig): CostResult {
   const s = STRUCTURES[config.strategy] as unknown as Record<string, (...args: unknown[]) => unknown>;
   const saved = METHODS.map((k) => s[k]);
   let reads = 0;
@@ -64,15 +108,13 @@ export function measureCost(ops: readonly TraceOp[] | PackedTrace, config: PoolC
     const original = saved[i];
     s[k] = (P: unknown, ...rest: unknown[]) => original(counting(P as Pool), ...rest);
   });
-  let worst = 0, worstAt = -1, total = 0;
   try {
-    replay(ops, config, (_heap, i) => {
-      if (reads > worst) { worst = reads; worstAt = i; }
-      total += reads;
+    return measured(ops, config, () => {
+      const n = reads;
       reads = 0;
-    }, false, generic);
+      return n;
+    }, (c) => generic(c));
   } finally {
     METHODS.forEach((k, i) => { s[k] = saved[i]; });
   }
-  return { worst, worstAt, mean: ops.length ? total / ops.length : 0 };
 }
