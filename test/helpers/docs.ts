@@ -3,7 +3,8 @@
  *
  *  - ```sh blocks: one command a line (a trailing `# comment` is not part of it). Commands of mcalloc
  *    itself (`npx mcalloc ...`, `npm run sim -- ...`, `npm run tune -- ...`) are run; every other one
- *    must be named in ELSEWHERE with the test or script that runs it, or the check fails.
+ *    must be named in ELSEWHERE with the test or script that runs it, or the check fails. A `sim` runs
+ *    shorter there (lighter()): the block shows no output.
  *  - ```text blocks whose lines start with `$ `: a command and its output, which a fresh run must
  *    reproduce (wall-clock figures masked). `npm run docs -- --write` rewrites them from a fresh run.
  *  - ```js blocks: run as ES modules that import 'mcalloc' (this package, built); `js fragment` and
@@ -73,6 +74,34 @@ export function mcallocArgs(command: string): string[] | null {
     return [words[2], ...words.slice(4)];
   }
   return null;
+}
+
+/** The most simulated operations a documented ```sh command runs in the test (its output is not compared). */
+export const TEST_OPS = 20000;
+
+/**
+ * The arguments of a documented ```sh command as the test runs them: a `sim` runs at most TEST_OPS
+ * operations (its default is 1,000,000) and `--duration` a quarter of a second, so a recorded trace is
+ * that short too. Every option still reaches its parser and every command its code; only the length of
+ * the run changes, which a ```sh block does not show. ```text blocks, whose output is compared, run as
+ * written.
+ */
+export function lighter(args: readonly string[]): string[] {
+  if (args[0] !== 'sim') return [...args];
+  const out: string[] = [];
+  let sized = false;
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = args[i].split('=', 2) as [string, string | undefined];
+    if (name === '--ops' || name === '--duration') {
+      sized = true;
+      const value = inline ?? args[++i];
+      const light = name === '--ops' ? String(Math.min(Number(value), TEST_OPS)) : String(Math.min(Number(value), 0.25));
+      out.push(name, Number.isFinite(Number(value)) ? light : value);
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return sized ? out : [...out, '--ops', String(TEST_OPS)];
 }
 
 /** The commands of a ```sh block: comments and blank lines dropped. */
