@@ -165,7 +165,9 @@ function pass(code, counter, fail, marked) {
   const inline = new Map();
   let prevEnd = 0;
   for (const node of ast.body) {
-    if (node.type === 'FunctionDeclaration' && comments.some((c) => c.start >= prevEnd && c.end <= node.start && MARK.test(c.value))) {
+    // The mark is in the function's own doc comment: the comment right before it, nothing else between.
+    const doc = comments.find((c) => c.start >= prevEnd && c.end <= node.start && code.slice(c.end, node.start).trim() === '');
+    if (node.type === 'FunctionDeclaration' && doc !== undefined && MARK.test(doc.value)) {
       inline.set(node.id.name, { node, info: describe(node, code, fail) });
     }
     prevEnd = node.end;

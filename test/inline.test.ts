@@ -69,8 +69,8 @@ test('an expanded module computes what the module with calls computed', (t) => {
   }
 });
 
-test('a module without marks is left as it is', (t) => {
-  const code = 'export function user(a) { return a + 1; }\n/** not marked */ function g() { return 2; }';
+test('a module without marks is left as it is, and a mark counts only in the doc comment of the function', (t) => {
+  const code = 'export function user(a) { return a + 1; }\n/** not marked */ function g() { return 2; }\n/* a file that says @inline */\n/** g2 */ function g2() { return 3; }';
   t.is(inlineMarked(code).code, code);
 });
 
