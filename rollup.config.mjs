@@ -27,6 +27,7 @@ import { buildConstants, loadTargets } from './build/targets.mjs';
 import { TERSER_OPTIONS } from './build/terser.mjs';
 import { inlinePlugin } from './build/inline.mjs';
 import { countReadsPlugin } from './build/count-reads.mjs';
+import { transpile } from './build/transpile.mjs';
 
 const INPUT = 'src/index.ts';
 const SIM_INPUT = 'src/simulator.ts';
@@ -66,10 +67,10 @@ function onwarn(warning) {
 }
 
 /**
- * The TypeScript plugin for one build. Type errors are `npm run typecheck`'s job (noCheck here keeps
- * ten builds fast and quiet); the output is ES2018 for XS either way.
+ * The TypeScript plugin of the Node library, which ships declarations (the other builds transpile each
+ * module on its own: build/transpile.mjs). Type errors are `npm run typecheck`'s job.
  */
-function ts(outDir, declaration) {
+function ts(outDir) {
   return typescript({
     tsconfig: 'tsconfig.json',
     include: ['src/**/*.ts'],
@@ -79,9 +80,8 @@ function ts(outDir, declaration) {
       target: 'ES2018',
       rootDir: 'src',
       outDir,
-      declaration,
-      // Device builds need no @types/node (and skipping it saves time); the Node library keeps tsconfig's.
-      ...(declaration ? { declarationDir: outDir } : { types: [] }),
+      declaration: true,
+      declarationDir: outDir,
       declarationMap: false,
       sourceMap: false,
       noCheck: true,
@@ -142,14 +142,7 @@ const cli = {
   input: 'sim/main.ts',
   output: { file: 'dist/cli/mcalloc.js', format: 'es', sourcemap: false },
   external: (id) => id.startsWith('node:'),
-  plugins: [
-    typescript({
-      tsconfig: 'tsconfig.json',
-      include: ['src/**/*.ts', 'sim/**/*.ts'],
-      filterRoot: process.cwd(),
-      compilerOptions: { target: 'ES2022', rootDir: '.', outDir: 'dist/cli', declaration: false, declarationMap: false, sourceMap: false, noCheck: true, noEmitOnError: false },
-    }),
-  ],
+  plugins: [transpile('ES2022')],
   onwarn,
 };
 
@@ -178,8 +171,9 @@ const countingStrategies = {
       resolveId: (id) => (id === COUNTING_ENTRY ? id : null),
       load: (id) => (id === COUNTING_ENTRY ? `export { STRUCTURES } from ${JSON.stringify(join(process.cwd(), 'src/strategies/registry.ts'))};\nexport { reads } from '\0mcalloc-reads';` : null),
     },
-    countReadsPlugin((id) => /\/src\/strategies\/(?!registry\.)[^/]+\.ts$/.test(id)),
     ...cli.plugins,
+    // After the TypeScript is gone (transform hooks run in this order).
+    countReadsPlugin((id) => /\/src\/strategies\/(?!registry\.)[^/]+\.ts$/.test(id)),
   ],
   onwarn,
 };
@@ -196,7 +190,7 @@ const nodeLibrary = {
     manualChunks: (id) => (id.endsWith('/src/preempt.ts') ? 'preempt' : undefined),
     sourcemap: false,
   },
-  plugins: [ts(NODE_DIR, true)],
+  plugins: [ts(NODE_DIR)],
   onwarn,
 };
 
@@ -211,7 +205,7 @@ const deviceBundles = targets.map((target) => {
       sourcemap: false,
     },
     plugins: [
-      ts(dir, false),
+      transpile('ES2018'),
       // After TypeScript, so that `declare const __MCALLOC_STRATEGY__` in src/build.ts is already gone.
       replace({ preventAssignment: true, values: buildConstants(target) }),
       checkReplaced(target),

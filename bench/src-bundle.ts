@@ -3,15 +3,14 @@
  * does (the target's constants, ES2018, @inline expansion, terser), with a chosen list of exports, so that diagnostics can
  * meter inner layers in XS and compare a proposed change against the shipped code.
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import { rollup, type Plugin } from 'rollup';
-import ts from 'typescript';
 import { buildConstants, loadTargets } from '../build/targets.mjs';
 import { inlinePlugin } from '../build/inline.mjs';
 import { TERSER_OPTIONS } from '../build/terser.mjs';
+import { transpile } from '../build/transpile.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = '\0src-bundle-entry';
@@ -21,24 +20,16 @@ const callable = <F>(m: F | { default: F }): F => (typeof m === 'function' ? (m 
 const replacePlugin = callable(replace as unknown as Factory | { default: Factory });
 const terserPlugin = callable(terser as unknown as Factory | { default: Factory });
 
-function sources(SRC: string, exports: readonly string[]): Plugin {
+/** The entry: the export lines, relative to src/ (SRC); build/transpile.mjs does the TypeScript. */
+function entry(SRC: string, exports: readonly string[]): Plugin {
   return {
-    name: 'profile-sources',
+    name: 'profile-entry',
     resolveId(id, importer) {
       if (id === ENTRY) return ENTRY;
-      if (id.startsWith('./') || id.startsWith('../')) {
-        const base = new URL(id, importer === ENTRY ? `file://${SRC}` : `file://${importer}`).pathname;
-        const tsPath = base.replace(/\.js$/, '.ts');
-        return existsSync(tsPath) ? tsPath : base;
-      }
+      if (importer === ENTRY) return new URL(id.replace(/\.js$/, '.ts'), `file://${SRC}`).pathname;
       return null;
     },
     load: (id) => (id === ENTRY ? exports.join('\n') : null),
-    transform(code, id) {
-      if (!id.endsWith('.ts')) return null;
-      const out = ts.transpileModule(code, { fileName: id, compilerOptions: { target: ts.ScriptTarget.ES2018, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true } });
-      return { code: out.outputText, map: null };
-    },
   };
 }
 
@@ -46,7 +37,7 @@ function sources(SRC: string, exports: readonly string[]): Plugin {
 export async function bundleSources(SRC: string, targetName: string, exports: readonly string[]): Promise<string> {
   const target = loadTargets(`${ROOT}targets`).find((t: { name: string }) => t.name === targetName);
   if (!target) throw new Error(`no target ${targetName}`);
-  const build = await rollup({ input: ENTRY, plugins: [sources(SRC, exports), replacePlugin({ preventAssignment: true, values: buildConstants(target) })] });
+  const build = await rollup({ input: ENTRY, plugins: [entry(SRC, exports), transpile('ES2018'), replacePlugin({ preventAssignment: true, values: buildConstants(target) })] });
   const { output } = await build.generate({
     format: 'es',
     plugins: [inlinePlugin(), terserPlugin(structuredClone(TERSER_OPTIONS))],

@@ -1,0 +1,1 @@
+export function transpile(target: 'ES2018' | 'ES2022'): import('rollup').Plugin;
