@@ -7,7 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaselineError, parsePrevious, readPrevious } from '../bench/previous.js';
+import { makeAdapter, type ContenderSpec, type CreateAllocator } from '../bench/contenders.js';
+import { replay } from '../bench/harness.mjs';
+import { compile } from '../bench/program.js';
 import { coalescingTrace, reallocTrace } from '../bench/synthetic.js';
+import { minimalPool } from '../bench/utilization.js';
 import { createAllocator } from '../src/index.js';
 import { formatTrace, parseTrace, type TraceOp } from '../sim/trace.js';
 import { scratchDir } from './helpers/scratch.js';
@@ -132,4 +136,17 @@ test('a baseline file that is not one stops the bench with its reason; a commit 
   const p = readPrevious(root)!;
   t.is(p.source, 'bench/results.md before this run (not in git) (the baseline 0123456 of bench/baseline.json is not in this clone)');
   t.deepEqual(p.utilization, parsePrevious(own, 'x')!.utilization);
+});
+
+test('the smallest pool of the bench is the search of the tuner without its scan: it completes, 8 bytes less does not, for mcalloc and thi.ng', (t) => {
+  const program = compile('realloc', 'synthetic', reallocTrace(400));
+  const create = createAllocator as unknown as CreateAllocator;
+  for (const spec of [{ kind: 'mcalloc', strategy: 'tlsf' }, { kind: 'mcalloc', strategy: 'first-fit' }, { kind: 'thing', compact: true }] as ContenderSpec[]) {
+    const size = minimalPool(spec, program, create);
+    t.truthy(size, JSON.stringify(spec));
+    const runs = (poolSize: number) => replay(makeAdapter(spec, poolSize, create)!, program.code, new Array(program.slots).fill(0)) === -1;
+    t.true(runs(size!), `${JSON.stringify(spec)} completes at ${size}`);
+    t.false(runs(size! - 8), `${JSON.stringify(spec)} fails at ${size! - 8}`);
+    t.true(size! >= program.peakLiveBytes);
+  }
 });

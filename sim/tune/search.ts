@@ -43,12 +43,22 @@ const up8 = (n: number) => Math.ceil(n / 8) * 8;
 
 export class TraceTooLarge extends Error {}
 
+/** The smallest pool in which a strategy of mcalloc completes a trace (the tuner's search). */
 export function smallestPool(ops: readonly TraceOp[] | PackedTrace, config: Omit<PoolConfig, 'poolSize'>, lowerBound: number, options: SearchOptions = {}): SearchResult {
+  return searchSmallest((poolSize) => completes(ops, { ...config, poolSize }), lowerBound, ops.length, options, config.strategy);
+}
+
+/**
+ * The search itself, for any allocator: `completes(size)` replays the trace (of `operations` length)
+ * in a pool of that many bytes. The bench runs it for every contender with `maxScan: 0` (the binary
+ * search alone, the same for all). `what` names the allocator in the error for a trace too large.
+ */
+export function searchSmallest(completes: (poolSize: number) => boolean, lowerBound: number, operations: number, options: SearchOptions = {}, what = 'this allocator'): SearchResult {
   let replays = 0;
   const ok = (poolSize: number) => {
     replays++;
     options.onReplay?.(replays, poolSize);
-    return completes(ops, { ...config, poolSize });
+    return completes(poolSize);
   };
   const L = up8(lowerBound);
   if (ok(L)) return { size: L, lowerBound: L, scannedDownTo: L, exact: true, replays };
@@ -57,7 +67,7 @@ export function smallestPool(ops: readonly TraceOp[] | PackedTrace, config: Omit
   let hi = Math.max(up8(2 * L), L + 64);
   while (!ok(hi)) {
     lo = hi;
-    if (hi >= MAX_POOL) throw new TraceTooLarge(`the trace does not complete in the largest pool (${MAX_POOL} bytes) with ${config.strategy}`);
+    if (hi >= MAX_POOL) throw new TraceTooLarge(`the trace does not complete in the largest pool (${MAX_POOL} bytes) with ${what}`);
     hi = Math.min(up8(2 * hi), MAX_POOL);
   }
   while (hi - lo > 8) {
@@ -67,7 +77,7 @@ export function smallestPool(ops: readonly TraceOp[] | PackedTrace, config: Omit
   }
 
   let best = hi;
-  const maxScan = options.maxScan ?? Math.min(2000, Math.max(100, Math.round(6e6 / Math.max(ops.length, 1))));
+  const maxScan = options.maxScan ?? Math.min(2000, Math.max(100, Math.round(6e6 / Math.max(operations, 1))));
   // When the budget reaches the lower bound, scan all of it: the answer is then exact.
   const window = options.window ?? ((best - L) / 8 <= maxScan ? Infinity : Math.max(512, up8(best * 0.06)));
   let scans = 0;
