@@ -28,6 +28,7 @@ import { TERSER_OPTIONS } from './build/terser.mjs';
 import { inlinePlugin } from './build/inline.mjs';
 import { countReadsPlugin } from './build/count-reads.mjs';
 import { transpile } from './build/transpile.mjs';
+import { strategyTable } from './build/strategy-table.mjs';
 
 const INPUT = 'src/index.ts';
 const SIM_INPUT = 'src/simulator.ts';
@@ -205,6 +206,7 @@ const deviceBundles = targets.map((target) => {
       sourcemap: false,
     },
     plugins: [
+      strategyTable(target.strategy),
       transpile('ES2018'),
       // After TypeScript, so that `declare const __MCALLOC_STRATEGY__` in src/build.ts is already gone.
       replace({ preventAssignment: true, values: buildConstants(target) }),

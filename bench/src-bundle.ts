@@ -3,6 +3,7 @@
  * does (the target's constants, ES2018, @inline expansion, terser), with a chosen list of exports, so that diagnostics can
  * meter inner layers in XS and compare a proposed change against the shipped code.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
@@ -10,6 +11,7 @@ import { rollup, type Plugin } from 'rollup';
 import { buildConstants, loadTargets } from '../build/targets.mjs';
 import { inlinePlugin } from '../build/inline.mjs';
 import { TERSER_OPTIONS } from '../build/terser.mjs';
+import { strategyTable } from '../build/strategy-table.mjs';
 import { transpile } from '../build/transpile.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -37,7 +39,7 @@ function entry(SRC: string, exports: readonly string[]): Plugin {
 export async function bundleSources(SRC: string, targetName: string, exports: readonly string[]): Promise<string> {
   const target = loadTargets(`${ROOT}targets`).find((t: { name: string }) => t.name === targetName);
   if (!target) throw new Error(`no target ${targetName}`);
-  const build = await rollup({ input: ENTRY, plugins: [entry(SRC, exports), transpile('ES2018'), replacePlugin({ preventAssignment: true, values: buildConstants(target) })] });
+  const build = await rollup({ input: ENTRY, plugins: [entry(SRC, exports), strategyTable(target.strategy, join(SRC, '..')), transpile('ES2018'), replacePlugin({ preventAssignment: true, values: buildConstants(target) })] });
   const { output } = await build.generate({
     format: 'es',
     plugins: [inlinePlugin(), terserPlugin(structuredClone(TERSER_OPTIONS))],

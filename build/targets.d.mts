@@ -1,5 +1,6 @@
-export type StrategyName = 'first-fit' | 'next-fit' | 'best-fit' | 'worst-fit' | 'tlsf';
-export type LockName = 'none' | 'interrupt' | 'atomics';
+import type { LockName, StrategyName } from '../src/types.js';
+
+export type { LockName, StrategyName };
 
 /** A checked targets/<name>.json. */
 export interface Target {
@@ -17,7 +18,7 @@ export interface Target {
   readonly note: string;
 }
 
-export declare const STRATEGIES: readonly StrategyName[];
+export declare function registryStrategies(): readonly StrategyName[];
 export declare const LOCKS: readonly LockName[];
 export declare const SIM_TARGET: string;
 export declare const TARGET_FIELDS: readonly string[];
@@ -28,6 +29,6 @@ export declare class TargetError extends Error {
   constructor(file: string, problems: string[]);
 }
 
-export declare function validateTarget(name: string, data: unknown, file?: string): Target;
+export declare function validateTarget(name: string, data: unknown, file?: string, strategies?: readonly string[]): Target;
 export declare function loadTargets(dir: string, options?: { only?: string[]; root?: string }): Target[];
 export declare function buildConstants(target: Target): Record<string, string>;

@@ -3,7 +3,7 @@
  *
  *   {
  *     "poolSize": 65536,          integer, multiple of alignment, 1024 <= poolSize < 2^31
- *     "strategy": "tlsf",         'first-fit' | 'next-fit' | 'best-fit' | 'worst-fit' | 'tlsf'
+ *     "strategy": "tlsf",         a name of src/strategies/registry.ts: 'first-fit' | 'next-fit' | 'best-fit' | 'worst-fit' | 'tlsf'
  *     "lock": "interrupt",        'none' | 'interrupt' | 'atomics'
  *     "alignment": 8,             power of two, 8 or more
  *     "debug": false,             pointer checks, poisoning, canaries
@@ -21,10 +21,28 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export const STRATEGIES = Object.freeze(['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf']);
+let registryNames;
+
+/**
+ * The strategies: the names of the table in src/strategies/registry.ts, read from its text once (the
+ * build reads no TypeScript; test/targets.test.ts holds the two lists equal). The CLI, which has no
+ * sources, passes the table's names to validateTarget instead.
+ * @returns {readonly import('./targets.d.mts').StrategyName[]}
+ */
+export function registryStrategies() {
+  registryNames ??= Object.freeze(strategyNames(readFileSync(new URL('../src/strategies/registry.ts', import.meta.url), 'utf8')));
+  return registryNames;
+}
 export const LOCKS = Object.freeze(['none', 'interrupt', 'atomics']);
 /** The target whose bundle keeps the simulator's preemption points. */
 export const SIM_TARGET = 'sim';
+
+/** The keys of `export const STRUCTURES = Object.freeze({ ... })`, in order. */
+function strategyNames(text) {
+  const table = /export const STRUCTURES = Object\.freeze\(\{([^}]*)\}/.exec(text);
+  if (table === null) throw new Error('build/targets.mjs: no STRUCTURES table in src/strategies/registry.ts');
+  return [...table[1].matchAll(/^\s*'?([a-z0-9-]+)'?\s*[:,]/gm)].map((m) => m[1]);
+}
 
 const MIN_POOL_SIZE = 1024;
 /** 32-bit words: every offset (and the end of the pool) must stay below 2^31. */
@@ -33,7 +51,7 @@ const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 const FIELDS = {
   poolSize: { required: true, check: checkPoolSize },
-  strategy: { required: true, check: oneOf(STRATEGIES) },
+  strategy: { required: true, check: (value, _data, strategies) => oneOf(strategies)(value) },
   lock: { required: true, check: oneOf(LOCKS) },
   alignment: { required: true, check: checkAlignment },
   debug: { required: true, check: checkBoolean },
@@ -95,9 +113,10 @@ function checkNote(value) {
  * @param {string} name the file name without .json
  * @param {unknown} data the parsed JSON
  * @param {string} [file] the path shown in error messages
+ * @param {readonly string[]} [strategies] the strategy names (default: src/strategies/registry.ts's)
  * @returns {import('./targets.d.mts').Target}
  */
-export function validateTarget(name, data, file = `targets/${name}.json`) {
+export function validateTarget(name, data, file = `targets/${name}.json`, strategies = registryStrategies()) {
   const problems = [];
   if (!NAME.test(name)) {
     problems.push(`the file name must be lower-case letters, digits and dashes (got ${JSON.stringify(name)})`);
@@ -115,7 +134,7 @@ export function validateTarget(name, data, file = `targets/${name}.json`) {
       if (required) problems.push(`field ${JSON.stringify(key)} is missing`);
       continue;
     }
-    const problem = check(data[key], data);
+    const problem = check(data[key], data, strategies);
     if (problem !== undefined) problems.push(`field ${JSON.stringify(key)} ${problem}`);
   }
   if (problems.length > 0) throw new TargetError(file, problems);

@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { TargetError, validateTarget, type Target } from '../build/targets.mjs';
+import { STRATEGY_NAMES } from '../src/strategies/registry.js';
 import { UsageError } from './options.js';
 import { PACKAGE_TARGETS } from './package.js';
 
@@ -124,7 +125,7 @@ export function loadTarget(name: string, option?: string): Target & { yours: boo
     throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
   }
   try {
-    return { ...validateTarget(name, data, file), yours: !sameAsShipped(found, text) };
+    return { ...validateTarget(name, data, file, STRATEGY_NAMES), yours: !sameAsShipped(found, text) };
   } catch (e) {
     if (e instanceof TargetError) throw new UsageError(`${file}: ${e.problems.join('; ')}`);
     throw e;

@@ -10,19 +10,15 @@ import {
 } from './errors.js';
 import { AtomicsLock } from './locks/atomics.js';
 import { InterruptLock, SoftwareMask } from './locks/interrupt.js';
-import type { Lock } from './locks/lock.js';
+import { LOCK_NAMES, type Lock } from './locks/lock.js';
 import { makeTracer, type Tracer } from './tracer.js';
 import { noLock } from './locks/none.js';
 import {
-  H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, H_VERSION, LOCK_NAMES, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD, STRATEGY_NAMES,
+  H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, H_VERSION, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD,
   VERSION, formatPool, headerBytes, heapEnd, type FreeStructure, type Pool,
 } from './pool.js';
 import { poison } from './poison.js';
-import { bestFit } from './strategies/best-fit.js';
-import { firstFit } from './strategies/first-fit.js';
-import { nextFit } from './strategies/next-fit.js';
-import { tlsf } from './strategies/tlsf.js';
-import { worstFit } from './strategies/worst-fit.js';
+import { STRATEGY_NAMES, STRUCTURES } from './strategies/registry.js';
 import type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, LockName, StrategyName } from './types.js';
 
 /**
@@ -38,15 +34,17 @@ function bad(message: string | false): never {
   throw new AllocatorError('INVALID_OPTIONS', message);
 }
 
-/** Device bundles keep only the structure their target names: the other branches fold away. */
+/** A device bundle's table holds its target's strategy only (strategies/registry.ts). */
 function structureFor(name: string): FreeStructure {
-  const s = BUILD_STRATEGY || name;
-  if (s === 'tlsf') return tlsf;
-  if (s === 'first-fit') return firstFit;
-  if (s === 'best-fit') return bestFit;
-  if (s === 'next-fit') return nextFit;
-  if (s === 'worst-fit') return worstFit;
+  // Own names only: `toString` or `__proto__` is not a strategy.
+  if (STRATEGY_NAMES.indexOf(name as StrategyName) >= 0) return STRUCTURES[name as StrategyName];
   return bad(BUILD_MESSAGES && `strategy must be one of ${STRATEGY_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
+}
+
+/** The strategy whose structure has `id` (from a pool header), if this build has it. */
+function strategyOfId(id: number): StrategyName | undefined {
+  for (const name of STRATEGY_NAMES) if (STRUCTURES[name].id === id) return name;
+  return undefined;
 }
 
 function lockFor(name: string, m: Int32Array, options: AllocatorOptions): Lock {
@@ -185,8 +183,8 @@ export function settle(given: AllocatorOptions = {}): Settings {
       if (m.length < 8 || m[H_MAGIC] !== MAGIC) bad(BUILD_MESSAGES && 'attach: the buffer holds no mcalloc pool');
       if (m[H_VERSION] !== VERSION) bad(BUILD_MESSAGES && `attach: pool layout version ${m[H_VERSION]}, this code reads version ${VERSION}`);
       if (m[H_POOL_SIZE] > buffer!.byteLength) bad(BUILD_MESSAGES && 'attach: the pool header claims more bytes than the buffer has');
-      const named = STRATEGY_NAMES[(m[H_CONFIG] & 0xff) - 1];
-      if (named === undefined) bad(BUILD_MESSAGES && 'attach: unknown strategy id in the pool header');
+      const named = strategyOfId(m[H_CONFIG] & 0xff);
+      if (named === undefined) bad(BUILD_MESSAGES && `attach: the pool header names strategy id ${m[H_CONFIG] & 0xff}, which this ${BUILD_STRATEGY ? 'bundle' : 'library'} does not have`);
       if (strategy !== undefined && strategy !== named) bad(BUILD_MESSAGES && `attach: the pool uses ${named}, not ${strategy}`);
       strategy = named;
       poolLock = LOCK_NAMES[((m[H_CONFIG] >>> 24) & 3) - 1];

@@ -31,8 +31,6 @@
  * size and footer is checked before it is acted on (guard.ts). The heap bounds the code relies on are
  * kept in the Pool object, not read back from the header.
  */
-import type { LockName, StrategyName } from './types.js';
-
 /** Math.imul as a module constant: XS then reads one name instead of a global and a property. */
 const imul = Math.imul;
 
@@ -46,7 +44,7 @@ export const H_VERSION = 1;
 export const H_POOL_SIZE = 2;
 /**
  * strategy id | debug << 8 | log2(default alignment) << 16 | lock id << 24, the lock id being 1 + its
- * index in LOCK_NAMES (0 in pools formatted before the lock was recorded: attach then checks nothing).
+ * index in LOCK_NAMES of locks/lock.ts (0 in pools formatted before the lock was recorded: attach then checks nothing).
  */
 export const H_CONFIG = 3;
 /** The atomics lock word (0 free, 1 taken, 2 taken with waiters). */
@@ -89,10 +87,6 @@ export const MAX_POOL = 0x7ffffff8;
 /** Debug blocks end with canary bytes and the requested size: at least 4 + 4 extra bytes. */
 export const CANARY_BYTE = 0xca;
 export const POISON_BYTE = 0xdd;
-
-/** A strategy's id (in the pool header) is its index here plus one. */
-export const LOCK_NAMES: readonly LockName[] = /*#__PURE__*/ Object.freeze(['none', 'interrupt', 'atomics']);
-export const STRATEGY_NAMES: readonly StrategyName[] = /*#__PURE__*/ Object.freeze(['first-fit', 'next-fit', 'best-fit', 'worst-fit', 'tlsf']);
 
 /**
  * The block a request of `size` bytes takes: the 8-byte header, the request rounded up to 8, at least

@@ -1,4 +1,7 @@
-export type StrategyName = 'first-fit' | 'next-fit' | 'best-fit' | 'worst-fit' | 'tlsf';
+import type { StrategyName } from './strategies/registry.js';
+
+/** The strategies' names: the keys of the table in strategies/registry.ts. */
+export type { StrategyName };
 export type LockName = 'none' | 'interrupt' | 'atomics';
 
 /** The native half of the interrupt lock: on the device a critical section, in the simulator its IRQ mask. */

@@ -15,7 +15,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'acorn';
 import { loadTargets } from '../build/targets.mjs';
-import { CANARY_BYTE, POISON_BYTE, STRATEGY_NAMES } from '../src/pool.js';
+import { CANARY_BYTE, POISON_BYTE } from '../src/pool.js';
+import { STRATEGY_NAMES, STRUCTURES } from '../src/strategies/registry.js';
 
 interface AnyNode {
   type: string;
@@ -181,7 +182,7 @@ function features(code: string): Features {
       if (value !== undefined) ids.add(value);
     }
   }
-  f.strategies = [...ids].map((id) => STRATEGY_NAMES[id - 1] ?? `unknown id ${id}`).sort();
+  f.strategies = [...ids].map((id) => STRATEGY_NAMES.find((n) => STRUCTURES[n].id === id) ?? `unknown id ${id}`).sort();
 
   // Preemption points: calls of the variable that setPreemptHook() assigns, or (the sim bundle, which
   // keeps the hook in a global slot: src/preempt.ts) reads of the slot it assigns, outside the setter.
@@ -207,7 +208,8 @@ function features(code: string): Features {
 
 const TARGETS_DIR = join('dist', 'targets');
 const NODE_LIBRARY = join('dist', 'node', 'index.js');
-const LIST_STRATEGIES = new Set(['first-fit', 'next-fit', 'best-fit', 'worst-fit']);
+/** The strategies with no roots of their own in the header keep the shared free list (strategies/list.ts). */
+const LIST_STRATEGIES = new Set(STRATEGY_NAMES.filter((n) => STRUCTURES[n].rootWords(65536) === 0));
 const targets = loadTargets('targets');
 
 test('the markers find every feature in the Node library, which keeps them all', (t) => {

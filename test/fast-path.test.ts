@@ -8,7 +8,7 @@ import test from 'ava';
 import { allocateCore, freeCore, reallocateCore } from '../src/core.js';
 import { createAllocator } from '../src/index.js';
 import { H_ALLOCS, H_FAILED, H_FREES, H_PEAK_USED, H_TOP, H_USED_BYTES, poolView, type Pool } from '../src/pool.js';
-import { tlsf } from '../src/strategies/tlsf.js';
+import { STRUCTURES } from '../src/strategies/registry.js';
 import { errorCode } from './helpers/error-code.js';
 
 const code = errorCode;
@@ -31,7 +31,7 @@ for (const seed of [1, 2, 3]) {
     // A second pool of the same size, driven through core.ts with no fast path attached (its
     // allocator has a lock, so it keeps nothing outside the pool that check() and stats() could miss).
     const other = createAllocator({ poolSize, lock: 'interrupt' });
-    const P: Pool = poolView(new Int32Array(other.buffer), new Uint8Array(other.buffer), tlsf, false);
+    const P: Pool = poolView(new Int32Array(other.buffer), new Uint8Array(other.buffer), STRUCTURES.tlsf, false);
     const r = rng(seed);
     const live: [number, number][] = [];
     let ops = 0;

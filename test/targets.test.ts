@@ -1,15 +1,20 @@
 /** targets/*.json and their check (build/targets.mjs), which rollup runs before building anything. */
 import test from 'ava';
-import { readFileSync } from 'node:fs';
-import { buildConstants, LOCKS, loadTargets, STRATEGIES, validateTarget } from '../build/targets.mjs';
-import { LOCK_NAMES } from '../src/pool.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { buildConstants, LOCKS, loadTargets, registryStrategies, validateTarget } from '../build/targets.mjs';
+import { LOCK_NAMES } from '../src/locks/lock.js';
 import { STRATEGY_NAMES, STRUCTURES } from '../src/strategies/registry.js';
 
+const STRATEGIES = registryStrategies();
 const good = { poolSize: 65536, strategy: 'tlsf', lock: 'interrupt', alignment: 8, debug: false, note: 'ok' };
 
 test('one list of strategies: the build checks targets against the registry\'s names, and each has a free structure', (t) => {
   t.deepEqual([...STRATEGIES], [...STRATEGY_NAMES]);
   t.deepEqual(Object.keys(STRUCTURES), [...STRATEGY_NAMES]);
+  // The id a pool header stores is the strategy's place in the table, from 1; the build finds a
+  // strategy's code by its name (build/strategy-table.mjs).
+  STRATEGY_NAMES.forEach((name, i) => t.is(STRUCTURES[name].id, i + 1, name));
+  for (const name of STRATEGY_NAMES) t.true(existsSync(`src/strategies/${name}.ts`), name);
   t.deepEqual([...LOCKS], [...LOCK_NAMES]);
 });
 

@@ -7,8 +7,7 @@ import test from 'ava';
 import { allocateCore, freeCore } from '../src/core.js';
 import { poolView, type FreeStructure, type Pool } from '../src/pool.js';
 import { createAllocator, type StrategyName } from '../src/index.js';
-import { firstFit } from '../src/strategies/first-fit.js';
-import { tlsf } from '../src/strategies/tlsf.js';
+import { STRUCTURES } from '../src/strategies/registry.js';
 import { tlsfPathOver } from '../src/tlsf-allocator.js';
 import { countingView } from '../sim/span-probe.js';
 
@@ -38,13 +37,13 @@ function maxWordsPerPair(strategy: StrategyName, s: FreeStructure, holes: number
 }
 
 test('tlsf: words touched per allocate+free do not grow with the number of free blocks', (t) => {
-  const counts = [10, 100, 1000, 10000].map((holes) => maxWordsPerPair('tlsf', tlsf, holes));
+  const counts = [10, 100, 1000, 10000].map((holes) => maxWordsPerPair('tlsf', STRUCTURES.tlsf, holes));
   t.log(`tlsf words per pair at 10, 100, 1000, 10000 free blocks: ${counts.join(', ')}`);
   for (const c of counts) t.true(c <= counts[0] * 1.2 + 8, `${c} vs ${counts[0]} at 10 free blocks`);
 });
 
 test('first-fit, for contrast: the same measure grows with the free list', (t) => {
-  const counts = [10, 100, 1000].map((holes) => maxWordsPerPair('first-fit', firstFit, holes));
+  const counts = [10, 100, 1000].map((holes) => maxWordsPerPair('first-fit', STRUCTURES['first-fit'], holes));
   t.log(`first-fit words per pair at 10, 100, 1000 free blocks: ${counts.join(', ')}`);
   t.true(counts[2] > counts[0] * 10, 'the measure sees list walks, so the tlsf test above can fail');
 });

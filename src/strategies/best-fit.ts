@@ -3,7 +3,7 @@ import { H_SALT } from '../pool.js';
 import { preempt } from '../preempt.js';
 import { badOrder, listHead, listStrategy } from './list.js';
 
-export const bestFit = /*#__PURE__*/ listStrategy(3, (P, size) => {
+export const structure = /*#__PURE__*/ listStrategy(3, (P, size) => {
   const m = P.m;
   const k = m[H_SALT];
   let best = 0;

@@ -3,7 +3,7 @@ import { H_SALT } from '../pool.js';
 import { preempt } from '../preempt.js';
 import { badOrder, listHead, listStrategy } from './list.js';
 
-export const firstFit = /*#__PURE__*/ listStrategy(1, (P, size) => {
+export const structure = /*#__PURE__*/ listStrategy(1, (P, size) => {
   const m = P.m;
   const k = m[H_SALT];
   // Each link must lead up the heap (see badOrder in list.ts): that bounds the walk.

@@ -8,7 +8,7 @@ import { H_ROVER, H_SALT } from '../pool.js';
 import { preempt } from '../preempt.js';
 import { badOrder, listHead, listStrategy } from './list.js';
 
-export const nextFit = /*#__PURE__*/ listStrategy(2, (P, size) => {
+export const structure = /*#__PURE__*/ listStrategy(2, (P, size) => {
   const m = P.m;
   const k = m[H_SALT];
   const rover = m[H_ROVER];

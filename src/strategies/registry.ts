@@ -1,25 +1,28 @@
 /**
- * Every strategy by name with its free structure: the one table that host code (the simulator, the
- * tuner, the bench, the tests) derives its lists from. The names and their order are pool.ts's
- * STRATEGY_NAMES (a strategy's id in the pool header is its index there plus one).
+ * Every strategy: the one table the allocator, the simulator, the tuner, the bench and the tests take
+ * their lists from. A strategy is `src/strategies/<name>.ts`, exporting its free structure as
+ * `structure`, with its id (its place here, from 1: the pool header stores it); adding one is that file,
+ * its line here, and a target (docs/design.md, "Adding a strategy").
  *
- * Device bundles never import this module: allocator.ts picks a structure with a branch per name,
- * which the build folds to the one structure the target names, so the others are left out.
+ * A device bundle has one strategy: its build puts a table of that one in place of this module
+ * (build/strategy-table.mjs), so the other strategies' code is not in the bundle.
  */
-import { STRATEGY_NAMES, type FreeStructure } from '../pool.js';
-import type { StrategyName } from '../types.js';
-import { bestFit } from './best-fit.js';
-import { firstFit } from './first-fit.js';
-import { nextFit } from './next-fit.js';
-import { tlsf } from './tlsf.js';
-import { worstFit } from './worst-fit.js';
+import type { FreeStructure } from '../pool.js';
+import { structure as bestFit } from './best-fit.js';
+import { structure as firstFit } from './first-fit.js';
+import { structure as nextFit } from './next-fit.js';
+import { structure as tlsf } from './tlsf.js';
+import { structure as worstFit } from './worst-fit.js';
 
-export { STRATEGY_NAMES };
-
-export const STRUCTURES: Readonly<Record<StrategyName, FreeStructure>> = Object.freeze({
+export const STRUCTURES = Object.freeze({
   'first-fit': firstFit,
   'next-fit': nextFit,
   'best-fit': bestFit,
   'worst-fit': worstFit,
   tlsf,
-});
+} satisfies Record<string, FreeStructure>);
+
+export type StrategyName = keyof typeof STRUCTURES;
+
+/** The names, in the order of their ids. */
+export const STRATEGY_NAMES = Object.freeze(Object.keys(STRUCTURES)) as readonly StrategyName[];

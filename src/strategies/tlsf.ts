@@ -208,7 +208,7 @@ function find(P: Pool, size: number): number {
   return t !== 0 && ts >= size && ts < bucketFloor(fl, sl) ? t : b;
 }
 
-export const tlsf: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructure>({
+export const structure: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructure>({
   id: 5,
   rootWords: (poolSize) => (flOf(poolSize) + 1) * ROW,
   init(m, poolSize) {

@@ -1,0 +1,1 @@
+export function strategyTable(strategy: string, root?: string): import('rollup').Plugin;
