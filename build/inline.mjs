@@ -96,6 +96,7 @@ function describe(fn, code, fail) {
   const locals = new Set(params);
   const labels = new Set();
   const refs = []; // { start, end, name, shorthand }
+  const effects = []; // calls and assignments: what may change what a later read sees
   const returns = [];
   const assigned = new Set();
   walk(fn.body, (n, p, k) => {
@@ -103,6 +104,7 @@ function describe(fn, code, fail) {
     if (n.type === 'ThisExpression') fail(`${name}: uses this`);
     if (n.type === 'Identifier' && n.name === 'arguments' && isReference(n, p, k)) fail(`${name}: uses arguments`);
     if (n.type === 'ReturnStatement') returns.push(n);
+    if (n.type === 'CallExpression' || n.type === 'NewExpression' || n.type === 'AssignmentExpression' || n.type === 'UpdateExpression') effects.push(n);
     if (n.type === 'LabeledStatement') labels.add(n.label.name);
     if (n.type === 'VariableDeclarator') {
       if (n.id.type !== 'Identifier') fail(`${name}: a destructuring declaration cannot be inlined`);
@@ -111,16 +113,39 @@ function describe(fn, code, fail) {
     if (n.type === 'ClassDeclaration') fail(`${name}: a class declaration cannot be inlined`);
     if ((n.type === 'AssignmentExpression' || n.type === 'UpdateExpression') && (n.left ?? n.argument).type === 'Identifier') assigned.add((n.left ?? n.argument).name);
     if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === name) fail(`${name}: a recursive function cannot be inlined`);
-    if (isReference(n, p, k)) refs.push({ start: n.start, end: n.end, name: n.name, shorthand: p.type === 'Property' && p.shorthand && k === 'value' });
+    if (isReference(n, p, k)) refs.push({ node: n, start: n.start, end: n.end, name: n.name, shorthand: p.type === 'Property' && p.shorthand && k === 'value' });
     if (n.type === 'LabeledStatement' || n.type === 'BreakStatement' || n.type === 'ContinueStatement') {
       if (n.label) refs.push({ start: n.label.start, end: n.label.end, name: n.label.name, label: true });
     }
   });
+  // Which branch of which conditional each effect and each read sits in: an effect in one branch does
+  // not run before a read in the other.
+  const branches = new Map();
+  const mark = (node, path) => {
+    if (node.type === 'ConditionalExpression') {
+      mark(node.test, path);
+      mark(node.consequent, [...path, `${node.start}:c`]);
+      mark(node.alternate, [...path, `${node.start}:a`]);
+      return;
+    }
+    branches.set(node, path);
+    for (const k of Object.keys(node)) {
+      const v = node[k];
+      if (Array.isArray(v)) for (const item of v) { if (isNode(item)) mark(item, path); }
+      else if (isNode(v) && k !== 'type') mark(v, path);
+    }
+  };
+  mark(fn.body, []);
+  const exclusive = (x, y) => {
+    const a = branches.get(x) ?? [];
+    const b = branches.get(y) ?? [];
+    return a.some((p) => b.some((q) => p !== q && p.split(':')[0] === q.split(':')[0]));
+  };
   const body = fn.body.body;
   const single = body.length === 1 && body[0].type === 'ReturnStatement' && body[0].argument !== null ? body[0].argument : null;
   const free = new Set(refs.filter((r) => !r.label && !locals.has(r.name)).map((r) => r.name));
   const uses = new Map(params.map((p) => [p, refs.filter((r) => !r.label && r.name === p).length]));
-  return { name, params, locals, labels, refs, returns, assigned, free, uses, single, body, start: fn.body.start + 1, end: fn.body.end - 1 };
+  return { name, params, locals, labels, refs, returns, effects, exclusive, assigned, free, uses, single, body, start: fn.body.start + 1, end: fn.body.end - 1 };
 }
 
 /**
@@ -173,6 +198,8 @@ function pass(code, counter, fail, marked) {
     prevEnd = node.end;
   }
   for (const name of inline.keys()) marked.add(name);
+  // Module variables a call may change between the call and the read an expansion puts later.
+  const mutable = new Set(ast.body.flatMap((n) => (n.type === 'VariableDeclaration' && n.kind !== 'const' ? n.declarations.map((d) => d.id.name) : [])));
   if (inline.size === 0) return null;
 
   const s = new MagicString(code);
@@ -186,7 +213,7 @@ function pass(code, counter, fail, marked) {
       const declaration = parent?.type === 'FunctionDeclaration' && key === 'id';
       if (!callee && !declaration) fail(`${node.name} is marked @inline but used as a value at offset ${node.start}: ${code.slice(parent.start, parent.end).slice(0, 80)}`);
       if (callee && !inside(parent.start, parent.end)) {
-        const range = expand(s, code, inline.get(node.name).info, parent, chain.slice(0, -1), fnStack, counter, fail);
+        const range = expand(s, code, inline.get(node.name).info, parent, chain.slice(0, -1), fnStack, counter, fail, mutable);
         taken.push(range);
         expanded++;
       }
@@ -210,7 +237,7 @@ function pass(code, counter, fail, marked) {
 }
 
 /** Expands one call; returns the range of `code` it replaced. */
-function expand(s, code, f, call, chain, fnStack, counter, fail) {
+function expand(s, code, f, call, chain, fnStack, counter, fail, mutable) {
   const where = `${f.name}(…) at offset ${call.start}`;
   if (call.arguments.some((a) => a.type === 'SpreadElement')) fail(`${where}: a spread argument cannot be inlined`);
   // The caller's names must not capture a name the body reads from the module.
@@ -227,10 +254,15 @@ function expand(s, code, f, call, chain, fnStack, counter, fail) {
     const args = new Map();
     f.params.forEach((p, i) => {
       const a = argNode(i);
+      if (f.assigned.has(p)) fail(`${where}: ${f.name} assigns its parameter ${p} in an expression body`);
+      // An argument read later than the call read it: nothing the body does before that read may change it.
+      const use = f.refs.find((r) => !r.label && r.name === p);
+      const late = use !== undefined && f.effects.some((e) => e.end <= use.start && !f.exclusive(e, use.node));
       if (a === undefined) args.set(p, 'void 0');
-      else if (isAtom(a)) args.set(p, argText(i));
-      else if (isPure(a) && f.uses.get(p) <= 1) args.set(p, `(${argText(i)})`);
-      else fail(`${where}: argument ${i + 1} (${argText(i)}) has effects or is read more than once by an expression body; bind it to a const first`);
+      // A literal, or a name no call can change (a module variable can be).
+      else if (isAtom(a) && !(a.type === 'Identifier' && mutable.has(a.name) && late)) args.set(p, argText(i));
+      else if (isPure(a) && f.uses.get(p) <= 1 && !late) args.set(p, `(${argText(i)})`);
+      else fail(`${where}: argument ${i + 1} (${argText(i)}) has effects, is read more than once, or is read after a call of an expression body; bind it to a const first`);
     });
     s.overwrite(call.start, call.end, `(${rewrite(code, f, f.single.start, f.single.end, args, suffix)})`);
     return { start: call.start, end: call.end };
@@ -263,7 +295,8 @@ function expand(s, code, f, call, chain, fnStack, counter, fail) {
   const args = new Map();
   f.params.forEach((p, i) => {
     const a = argNode(i);
-    if (a !== undefined && isAtom(a) && !f.assigned.has(p) && !(a.type === 'Identifier' && f.assigned.has(a.name))) args.set(p, argText(i));
+    // A name is used as it is unless the body could change it: assigned there, or a module variable.
+    if (a !== undefined && isAtom(a) && !f.assigned.has(p) && !(a.type === 'Identifier' && (f.assigned.has(a.name) || mutable.has(a.name)))) args.set(p, argText(i));
     else binds.push(`${f.assigned.has(p) ? 'let' : 'const'} ${p}${suffix} = ${argText(i)};`);
   });
   const last = f.body[f.body.length - 1];

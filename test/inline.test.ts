@@ -89,3 +89,19 @@ for (const [what, code, message] of refused) {
     t.throws(() => inlineMarked(code), { message });
   });
 }
+
+test('an argument is never read later than the call read it when the body could change it first', (t) => {
+  // f writes m[0] before it reads x: m[0] must be read before the call, as the call did.
+  const code = '/** @inline */ function f(m, x) { return (m[0] = 9) + x; }\nexport function user(a) { const m = [a]; return f(m, m[0]); }';
+  t.throws(() => inlineMarked(code), { message: /argument 2 \(m\[0\]\)/ });
+  // A module variable is bound first: the body may call what changes it.
+  const module = 'let n = 1;\nfunction bump() { n++; }\n/** @inline */ function g(x) { bump(); return x; }\nexport function user() { const v = g(n); return [v, n]; }';
+  const { code: out } = inlineMarked(module);
+  t.deepEqual(load(out)(), load(module)());
+  t.throws(() => inlineMarked('/** @inline */ function h(x) { return (x = 2); }\nexport function user(a) { return h(a); }'), { message: /assigns its parameter x/ });
+  // A call in the other branch of a conditional does not run before the read.
+  const branch = 'function z() { return 0; }\n/** @inline */ function k(c, x) { return c ? z() : x; }\nexport function user(a) { const o = { v: a }; return k(a > 5, o.v); }';
+  const expanded = inlineMarked(branch).code;
+  t.regex(expanded, /\(o\.v\)/);
+  t.is(load(expanded)(3), 3);
+});
