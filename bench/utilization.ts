@@ -1,7 +1,7 @@
 /**
  * Memory efficiency: the smallest pool in which a contender completes a trace, by the tuner's search
  * (sim/tune/search.ts) with its downward scan off (`maxScan: 0`): from the peak of live requested bytes
- * (no pool smaller can hold them), doubling, then a binary search in 8-byte steps that only ever moves
+ * rounded down to 8 (no pool smaller can hold them), doubling, then a binary search in 8-byte steps that only ever moves
  * its upper end to sizes that completed, so the answer always completed. One method for every
  * contender, mcalloc's strategies and thi.ng's alike. utilization = peak live requested bytes / that pool size.
  */
@@ -21,8 +21,9 @@ function completes(spec: ContenderSpec, program: Replayable, poolSize: number, c
 /** Smallest completing pool size in bytes, or null if none up to the largest pool (2 GiB). */
 export function minimalPool(spec: ContenderSpec, program: Replayable, create: CreateAllocator): number | null {
   try {
-    // With no scan, the trace's length (which sizes the scan's budget) does not matter: 0.
-    return searchSmallest((size) => completes(spec, program, size, create), program.peakLiveBytes, 0, { maxScan: 0 }).size;
+    // From the peak rounded down to 8 bytes, as the bench always searched (the same probes, so the same
+    // answers as its runs before); with no scan, the trace's length (the scan's budget) does not matter.
+    return searchSmallest((size) => completes(spec, program, size, create), Math.floor(program.peakLiveBytes / 8) * 8, 0, { maxScan: 0 }).size;
   } catch (e) {
     if (e instanceof TraceTooLarge) return null;
     throw e;
