@@ -66,7 +66,9 @@ function isPure(node) {
   }
 }
 
-const isAtom = (node) => node.type === 'Identifier' || node.type === 'Literal' || (node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal');
+// `this` too: the expansion stays in the caller's function, whose `this` the body (which may not use
+// `this` itself) then reads.
+const isAtom = (node) => node.type === 'Identifier' || node.type === 'Literal' || node.type === 'ThisExpression' || (node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal');
 
 /** Every name declared anywhere inside `fn` (its parameters, variables, functions, classes, catch clauses). */
 function declaredNames(fn) {

@@ -234,14 +234,15 @@ function usableOf(P: Pool, ptr: number, call: number): number {
 }
 
 /**
- * Whether the settled pool takes TlsfAllocator (tlsf-allocator.ts): TLSF, release, no lock, no trace,
- * the default alignment of 8, and a pool no other allocator can reach (not attached to, not in a
- * SharedArrayBuffer), since that class keeps the statistics outside the pool between calls. Device
- * bundles fold the build constants.
+ * Whether the settled pool takes TlsfAllocator (tlsf-allocator.ts): TLSF, release, lock `none` or
+ * `interrupt` (it takes the lock as PoolAllocator does), no trace, the default alignment of 8, and a
+ * pool no other allocator can reach (not attached to, not in a SharedArrayBuffer: the `atomics` lock's
+ * pools), since that class keeps the statistics outside the pool between calls. Device bundles fold
+ * the build constants.
  */
 export function takesTlsfPath(c: Settings): boolean {
-  return (BUILD_STRATEGY === '' || BUILD_STRATEGY === 'tlsf') && BUILD_DEBUG !== 1 && (BUILD_LOCK === '' || BUILD_LOCK === 'none')
-    && c.strategy === 'tlsf' && !c.debug && c.lock === 'none' && c.alignment === 8 && !(BUILD_TRACE && c.options.trace)
+  return (BUILD_STRATEGY === '' || BUILD_STRATEGY === 'tlsf') && BUILD_DEBUG !== 1 && BUILD_LOCK !== 'atomics'
+    && c.strategy === 'tlsf' && !c.debug && c.lock !== 'atomics' && c.alignment === 8 && !(BUILD_TRACE && c.options.trace)
     && !c.attach && !(typeof SharedArrayBuffer !== 'undefined' && c.m.buffer instanceof SharedArrayBuffer);
 }
 
@@ -251,7 +252,7 @@ export class PoolAllocator implements Allocator {
   readonly lock: LockName;
   readonly poolSize: number;
   protected P: Pool | null;
-  private readonly L: Lock;
+  protected readonly L: Lock;
   private readonly alignment: number;
   private readonly T: Tracer | null;
   /** Whether this allocator formatted the pool (not attached to it): its destroy() releases the buffer. */

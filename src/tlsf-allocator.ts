@@ -20,10 +20,11 @@
  * statistics and the salt live in the pool header, where stats(), check() and an attached allocator
  * read them.
  */
-import { BUILD_MESSAGES } from './build.js';
+import { BUILD_LOCK, BUILD_MESSAGES } from './build.js';
 import { PoolAllocator, type Settings } from './allocator.js';
 import type { AllocatorStats } from './types.js';
-import { allocateCore, reallocateCore, usableBytes } from './core.js';
+import { reallocateCore, usableBytes } from './core.js';
+import { noLock } from './locks/none.js';
 import { refusePointer, validatePointer } from './diagnostics.js';
 import { ALLOCATE, FREE, NUMBER, REALLOCATE, checkAlignment, checkSize, destroyedError, detachedError } from './errors.js';
 import { corrupted, isFreeBlock, isPrevFree, isSoundNext, isUsedBlock } from './guard.js';
@@ -44,11 +45,11 @@ export class TlsfAllocator extends PoolAllocator {
    * check(), destroy(), and the calls that take the generic path. Only a pool no other allocator can
    * reach takes this class (takesTlsfPath), so nobody else reads the header in between.
    */
-  private k = 0;
-  private allocs = 0;
-  private frees = 0;
-  private used = 0;
-  private peak = 0;
+  k = 0;
+  allocs = 0;
+  frees = 0;
+  used = 0;
+  peak = 0;
 
   constructor(c: Settings) {
     super(c);
@@ -56,7 +57,7 @@ export class TlsfAllocator extends PoolAllocator {
   }
 
   /** Writes the statistics to the pool header. */
-  private flush(): void {
+  flush(): void {
     const m = this.P!.m;
     m[H_ALLOCS] = this.allocs;
     m[H_FREES] = this.frees;
@@ -65,7 +66,7 @@ export class TlsfAllocator extends PoolAllocator {
   }
 
   /** Reads the salt and the statistics back from the header (after format, or a generic-path call). */
-  private reload(): void {
+  reload(): void {
     const m = this.P!.m;
     this.k = m[H_SALT];
     this.allocs = m[H_ALLOCS];
@@ -75,7 +76,7 @@ export class TlsfAllocator extends PoolAllocator {
   }
 
   /** A pointer free() or reallocate() refuses: validatePointer's error for it (DOUBLE_FREE needs the count of frees). */
-  private refuse(ptr: unknown, call: number): never {
+  refuse(ptr: unknown, call: number): never {
     return refusePointer(this.P!, ptr, call, this.frees);
   }
 
@@ -122,102 +123,18 @@ export class TlsfAllocator extends PoolAllocator {
       return 0;
     }
     if (alignment !== undefined) {
-      const a = Math.max(checkAlignment(alignment, ALLOCATE), 8);
+      // The generic path, with its lock: the statistics go to the header and come back (a bad
+      // alignment is refused before anything is written).
+      checkAlignment(alignment, ALLOCATE);
       this.flush();
-      const p = allocateCore(P, size, a);
+      const p = super.allocate(size, alignment);
       this.reload();
       return p;
     }
-    const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
-    const k = this.k;
-    // The request's own class (fl, sl); `row` is its first-level row in the roots.
-    let fl = flOf(need);
-    let sl = slOf(need, fl);
-    let row = H_ROOTS + fl * ROW;
-    let b = m[row + 1 + sl];
-    let got = 0;
-    // Own bucket first (closer fits), at most FALLBACK_SCAN blocks; what is found is checked below.
-    if (b !== 0 && m[(b >> 2) + 1] < need) {
-      for (let i = 1; ; i++) {
-        preempt();
-        b = m[b >> 2] ^ k;
-        if (b === 0 || !(m[(b >> 2) + 1] < need)) break;
-        if (i === FALLBACK_SCAN - 1) {
-          b = 0;
-          break;
-        }
-      }
-    }
-    bucket: {
-      if (b === 0) {
-        // From the next class up, every block fits; else the top (b stays 0).
-        let slMap = m[row] & (-2 << sl);
-        if (slMap === 0) {
-          const flMap = m[H_FL_BITMAP] & (-2 << fl);
-          if (flMap === 0) break bucket;
-          fl = 31 - clz32(flMap & -flMap);
-          row = H_ROOTS + fl * ROW;
-          slMap = m[row];
-          if (slMap === 0) corrupted(0, BUILD_MESSAGES && `TLSF first-level bitmap names class ${fl}, which is empty`);
-        }
-        sl = 31 - clz32(slMap & -slMap);
-        // The top is the better fit when it lies in a lower class (with no top, this reads the version word).
-        const ts = m[(m[H_TOP] >> 2) + 1];
-        if (ts >= need && ts < bucketFloor(fl, sl)) break bucket;
-        b = m[row + 1 + sl];
-        if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
-      }
-      preempt();
-      const bsize = m[(b >> 2) + 1];
-      if (!isFreeBlock(m, b, bsize, need, start, end)) corrupted(b, BUILD_MESSAGES && `the free structure offers a bad block (size word ${bsize}) for ${need} bytes`);
-      const rest = bsize - need;
-      const r = b + need;
-      // The rest keeps b's place in the list when it is no smaller than the bucket's lowest size (fl 0:
-      // one size per bucket, so never); else b leaves its bucket and the rest goes to a lower one.
-      if (fl !== 0 && rest >= bucketFloor(fl, sl)) {
-        relink(m, k, b, r, row + 1 + sl);
-      } else {
-        bucketUnlink(m, k, b, fl, sl, row);
-        if (rest >= MIN_BLOCK) bucketInsert(m, k, r, rest);
-      }
-      got = bsize;
-      if (rest >= MIN_BLOCK) {
-        markFree(m, r, rest);
-        got = need;
-      } else {
-        m[((b + bsize) >> 2) + 1] &= ~PREV_FREE;
-      }
-    }
-    if (b === 0) {
-      // No bucket has a better fit: the top, or nothing. It must be a sound free block that ends the heap.
-      b = m[H_TOP];
-      const tsize = m[(b >> 2) + 1];
-      if (b === 0 || tsize < need) {
-        m[H_FAILED]++;
-        return 0;
-      }
-      if (!(b >= start && ((b | tsize) & 7) === 0 && b + tsize === end && m[(end >> 2) - 1] === tsize)) {
-        corrupted(b, BUILD_MESSAGES && `the TLSF top is not a free block that ends the heap (size word ${tsize})`);
-      }
-      preempt();
-      const rest = tsize - need;
-      got = tsize;
-      if (rest >= MIN_BLOCK) {
-        const r = b + need;
-        m[H_TOP] = r;
-        m[(r >> 2) + 1] = rest;
-        m[(end >> 2) - 1] = rest;
-        got = need;
-      } else {
-        m[H_TOP] = 0;
-        m[(end >> 2) + 1] = USED;
-      }
-    }
-    m[(b >> 2) + 1] = got | USED;
-    m[b >> 2] = checkWordOf(b, k);
-    this.allocs++;
-    if ((this.used += got) > this.peak) this.peak = this.used;
-    return b + OVERHEAD;
+    // A bundle built with lock `none` keeps this line only (no enter/leave, no try/finally: XS meters
+    // both); any other build keeps the call under the lock: one expansion of the path either way.
+    if (BUILD_LOCK === 'none') return tlsfAllocate(this, m, size, start, end);
+    return this.underLock(ALLOCATE, 0, size);
   }
 
   free(ptr: number): void {
@@ -226,52 +143,8 @@ export class TlsfAllocator extends PoolAllocator {
     const m = P.m;
     if (m.length === 0) return detachedError();
     if (ptr === 0) return;
-    const start = P.start;
-    const end = P.end;
-    const k = this.k;
-    const b = typeof ptr === NUMBER ? ptr - OVERHEAD : -1;
-    const w = b >> 2;
-    const h = m[w + 1];
-    const own = h & ~FLAG_MASK;
-    if (!isUsedBlock(m, k, ptr, b, h, own, start, end)) this.refuse(ptr, FREE);
-    const n = b + own;
-    const nh = m[(n >> 2) + 1];
-    // Every check before the first write: the next block, and a free previous block.
-    if (!isSoundNext(m, k, n, nh, end)) corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
-    let f = b;
-    let fsize = 0;
-    if (h & PREV_FREE) {
-      f = b - m[w - 1];
-      fsize = m[(f >> 2) + 1];
-      if (!isPrevFree(f, fsize, b, start)) corrupted(b, BUILD_MESSAGES && 'PREV_FREE is set, but no free block ends here');
-    }
-    // Clear USED first: should this header survive inside a merged block, it reads as freed (a tombstone).
-    m[w + 1] = h & ~USED;
-    preempt();
-    let size = fsize + own;
-    if (!(nh & USED)) size += nh;
-    if (f + size === end) {
-      // The block joins the top, or becomes it: a free next block here was the top.
-      if (f !== b) bucketRemove(m, k, f, fsize);
-      m[H_TOP] = f;
-    } else if (f !== b) {
-      // [ prev free ][ b ][ next free? ]: prev grows, and keeps its place in its list while it stays
-      // below its bucket's upper bound (fl 0: one size per bucket, so never).
-      if (!(nh & USED)) bucketRemove(m, k, n, nh);
-      const sh = 31 - clz32(fsize) - SL_LOG2;
-      if (fsize < SMALL || size >= ((fsize >>> sh) + 1) << sh) bucketMove(m, k, f, fsize, f, size);
-    } else if (!(nh & USED)) {
-      // [ b ][ next free ]: b takes next's place in the list if the bucket stays the same.
-      const sh = 31 - clz32(nh) - SL_LOG2;
-      if (nh >= SMALL && size < ((nh >>> sh) + 1) << sh) relink(m, k, n, b, H_ROOTS + (sh + SL_LOG2 - SMALL_LOG2 + 1) * ROW + 1 + ((nh >>> sh) ^ SL_COUNT));
-      else bucketMove(m, k, n, nh, b, size);
-    } else {
-      bucketInsert(m, k, b, size);
-    }
-    markFree(m, f, size);
-    m[((f + size) >> 2) + 1] |= PREV_FREE;
-    this.frees++;
-    this.used -= own;
+    if (BUILD_LOCK === 'none') return tlsfFree(this, P, m, ptr);
+    this.underLock(FREE, ptr, 0);
   }
 
   reallocate(ptr: number, size: number): number {
@@ -281,64 +154,240 @@ export class TlsfAllocator extends PoolAllocator {
     if (m.length === 0) return detachedError();
     if (typeof size !== NUMBER || (size >>> 0) !== size || size > P.end - P.start) checkSize(size, this.poolSize, REALLOCATE);
     if (ptr === 0) return this.allocate(size);
-    const start = P.start;
-    const end = P.end;
-    const k = this.k;
-    const b = typeof ptr === NUMBER ? ptr - OVERHEAD : -1;
-    const h = m[(b >> 2) + 1];
-    const own = h & ~FLAG_MASK;
-    if (!isUsedBlock(m, k, ptr, b, h, own, start, end)) this.refuse(ptr, REALLOCATE);
-    const w = b >> 2;
-    if (size > end - start) {
+    if (BUILD_LOCK === 'none') return tlsfReallocate(this, P, m, ptr, size);
+    return this.underLock(REALLOCATE, ptr, size);
+  }
+
+  /**
+   * allocate, free or reallocate (`call`) of a pool with a lock, its arguments checked: the path under
+   * the lock. One method for the three, so that a locked build has one expansion of each path.
+   */
+  private underLock(call: number, ptr: number, size: number): number {
+    // Never called in a build with lock `none`: this empties the method there.
+    if (BUILD_LOCK === 'none') return 0;
+    const P = this.P!;
+    const m = P.m;
+    const token = this.L.enter();
+    try {
+      if (call === ALLOCATE) return tlsfAllocate(this, m, size, P.start, P.end);
+      if (call === REALLOCATE) return tlsfReallocate(this, P, m, ptr, size);
+      tlsfFree(this, P, m, ptr);
+      return 0;
+    } finally {
+      this.L.leave(token);
+    }
+  }
+}
+
+/**
+ * allocate() of a TLSF pool once its arguments are checked, under its lock if it has one: the search,
+ * the split, the statistics. @inline
+ */
+function tlsfAllocate(a: TlsfAllocator, m: Int32Array, size: number, start: number, end: number): number {
+  const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
+  const k = a.k;
+  // The request's own class (fl, sl); `row` is its first-level row in the roots.
+  let fl = flOf(need);
+  let sl = slOf(need, fl);
+  let row = H_ROOTS + fl * ROW;
+  let b = m[row + 1 + sl];
+  let got = 0;
+  // Own bucket first (closer fits), at most FALLBACK_SCAN blocks; what is found is checked below.
+  if (b !== 0 && m[(b >> 2) + 1] < need) {
+    for (let i = 1; ; i++) {
+      preempt();
+      b = m[b >> 2] ^ k;
+      if (b === 0 || !(m[(b >> 2) + 1] < need)) break;
+      if (i === FALLBACK_SCAN - 1) {
+        b = 0;
+        break;
+      }
+    }
+  }
+  bucket: {
+    if (b === 0) {
+      // From the next class up, every block fits; else the top (b stays 0).
+      let slMap = m[row] & (-2 << sl);
+      if (slMap === 0) {
+        const flMap = m[H_FL_BITMAP] & (-2 << fl);
+        if (flMap === 0) break bucket;
+        fl = 31 - clz32(flMap & -flMap);
+        row = H_ROOTS + fl * ROW;
+        slMap = m[row];
+        if (slMap === 0) corrupted(0, BUILD_MESSAGES && `TLSF first-level bitmap names class ${fl}, which is empty`);
+      }
+      sl = 31 - clz32(slMap & -slMap);
+      // The top is the better fit when it lies in a lower class (with no top, this reads the version word).
+      const ts = m[(m[H_TOP] >> 2) + 1];
+      if (ts >= need && ts < bucketFloor(fl, sl)) break bucket;
+      b = m[row + 1 + sl];
+      if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
+    }
+    preempt();
+    const bsize = m[(b >> 2) + 1];
+    if (!isFreeBlock(m, b, bsize, need, start, end)) corrupted(b, BUILD_MESSAGES && `the free structure offers a bad block (size word ${bsize}) for ${need} bytes`);
+    const rest = bsize - need;
+    const r = b + need;
+    // The rest keeps b's place in the list when it is no smaller than the bucket's lowest size (fl 0:
+    // one size per bucket, so never); else b leaves its bucket and the rest goes to a lower one.
+    if (fl !== 0 && rest >= bucketFloor(fl, sl)) {
+      relink(m, k, b, r, row + 1 + sl);
+    } else {
+      bucketUnlink(m, k, b, fl, sl, row);
+      if (rest >= MIN_BLOCK) bucketInsert(m, k, r, rest);
+    }
+    got = bsize;
+    if (rest >= MIN_BLOCK) {
+      markFree(m, r, rest);
+      got = need;
+    } else {
+      m[((b + bsize) >> 2) + 1] &= ~PREV_FREE;
+    }
+  }
+  if (b === 0) {
+    // No bucket has a better fit: the top, or nothing. It must be a sound free block that ends the heap.
+    b = m[H_TOP];
+    const tsize = m[(b >> 2) + 1];
+    if (b === 0 || tsize < need) {
       m[H_FAILED]++;
       return 0;
     }
-    const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
-    if (need === own) return ptr;
-    const n = b + own;
-    const nh = m[(n >> 2) + 1];
-    if (!isSoundNext(m, k, n, nh, end)) corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
-    const nsize = nh & USED ? 0 : nh;
-    const rest = own + nsize - need;
-    if (rest < 0) {
-      // Growing backwards into a free previous block is the generic path's; a move is done here:
-      // allocate, copy the whole payload (the request is larger), free.
-      if (h & PREV_FREE) {
-        this.flush();
-        const p = reallocateCore(P, b, size, 8);
-        this.reload();
-        return p;
-      }
-      const p = this.allocate(size);
-      if (p === 0) return 0;
-      m.copyWithin(p >> 2, ptr >> 2, n >> 2);
-      this.free(ptr);
-      // A move is neither an allocation nor a free.
-      this.allocs--;
-      this.frees--;
-      return p;
+    if (!(b >= start && ((b | tsize) & 7) === 0 && b + tsize === end && m[(end >> 2) - 1] === tsize)) {
+      corrupted(b, BUILD_MESSAGES && `the TLSF top is not a free block that ends the heap (size word ${tsize})`);
     }
     preempt();
-    if (rest < MIN_BLOCK) {
-      // Less than a block is left: a shrinking block keeps it, a growing one takes the whole next block.
-      if (need < own) return ptr;
-      if (n + nsize === end) m[H_TOP] = 0;
-      else bucketRemove(m, k, n, nsize);
-      m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
-      m[w + 1] = (own + nsize) | (h & FLAG_MASK);
+    const rest = tsize - need;
+    got = tsize;
+    if (rest >= MIN_BLOCK) {
+      const r = b + need;
+      m[H_TOP] = r;
+      m[(r >> 2) + 1] = rest;
+      m[(end >> 2) - 1] = rest;
+      got = need;
     } else {
-      // [ b: need ][ t: rest ], t free: the next block moved to t, or a new free block before a used one.
-      const t = b + need;
-      if (nsize === 0) m[(n >> 2) + 1] = nh | PREV_FREE;
-      if (t + rest === end) m[H_TOP] = t;
-      else if (nsize === 0) bucketInsert(m, k, t, rest);
-      else bucketReplace(m, k, n, nsize, t, rest);
-      markFree(m, t, rest);
-      m[w + 1] = need | (h & FLAG_MASK);
+      m[H_TOP] = 0;
+      m[(end >> 2) + 1] = USED;
     }
-    if ((this.used += (m[w + 1] & ~FLAG_MASK) - own) > this.peak) this.peak = this.used;
-    return ptr;
   }
+  m[(b >> 2) + 1] = got | USED;
+  m[b >> 2] = checkWordOf(b, k);
+  a.allocs++;
+  if ((a.used += got) > a.peak) a.peak = a.used;
+  return b + OVERHEAD;
+}
+
+/** free() of a TLSF pool, under its lock if it has one: the checks, the merge, the statistics. @inline */
+function tlsfFree(a: TlsfAllocator, P: Pool, m: Int32Array, ptr: number): void {
+  const start = P.start;
+  const end = P.end;
+  const k = a.k;
+  const b = typeof ptr === NUMBER ? ptr - OVERHEAD : -1;
+  const w = b >> 2;
+  const h = m[w + 1];
+  const own = h & ~FLAG_MASK;
+  if (!isUsedBlock(m, k, ptr, b, h, own, start, end)) a.refuse(ptr, FREE);
+  const n = b + own;
+  const nh = m[(n >> 2) + 1];
+  // Every check before the first write: the next block, and a free previous block.
+  if (!isSoundNext(m, k, n, nh, end)) corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
+  let f = b;
+  let fsize = 0;
+  if (h & PREV_FREE) {
+    f = b - m[w - 1];
+    fsize = m[(f >> 2) + 1];
+    if (!isPrevFree(f, fsize, b, start)) corrupted(b, BUILD_MESSAGES && 'PREV_FREE is set, but no free block ends here');
+  }
+  // Clear USED first: should this header survive inside a merged block, it reads as freed (a tombstone).
+  m[w + 1] = h & ~USED;
+  preempt();
+  let size = fsize + own;
+  if (!(nh & USED)) size += nh;
+  if (f + size === end) {
+    // The block joins the top, or becomes it: a free next block here was the top.
+    if (f !== b) bucketRemove(m, k, f, fsize);
+    m[H_TOP] = f;
+  } else if (f !== b) {
+    // [ prev free ][ b ][ next free? ]: prev grows, and keeps its place in its list while it stays
+    // below its bucket's upper bound (fl 0: one size per bucket, so never).
+    if (!(nh & USED)) bucketRemove(m, k, n, nh);
+    const sh = 31 - clz32(fsize) - SL_LOG2;
+    if (fsize < SMALL || size >= ((fsize >>> sh) + 1) << sh) bucketMove(m, k, f, fsize, f, size);
+  } else if (!(nh & USED)) {
+    // [ b ][ next free ]: b takes next's place in the list if the bucket stays the same.
+    const sh = 31 - clz32(nh) - SL_LOG2;
+    if (nh >= SMALL && size < ((nh >>> sh) + 1) << sh) relink(m, k, n, b, H_ROOTS + (sh + SL_LOG2 - SMALL_LOG2 + 1) * ROW + 1 + ((nh >>> sh) ^ SL_COUNT));
+    else bucketMove(m, k, n, nh, b, size);
+  } else {
+    bucketInsert(m, k, b, size);
+  }
+  markFree(m, f, size);
+  m[((f + size) >> 2) + 1] |= PREV_FREE;
+  a.frees++;
+  a.used -= own;
+}
+
+/**
+ * reallocate() of a TLSF pool for a pointer that is not 0, under its lock if it has one: in place, or
+ * moved (allocate, copy, free). @inline
+ */
+function tlsfReallocate(a: TlsfAllocator, P: Pool, m: Int32Array, ptr: number, size: number): number {
+  const start = P.start;
+  const end = P.end;
+  const k = a.k;
+  const b = typeof ptr === NUMBER ? ptr - OVERHEAD : -1;
+  const h = m[(b >> 2) + 1];
+  const own = h & ~FLAG_MASK;
+  if (!isUsedBlock(m, k, ptr, b, h, own, start, end)) a.refuse(ptr, REALLOCATE);
+  const w = b >> 2;
+  if (size > end - start) {
+    m[H_FAILED]++;
+    return 0;
+  }
+  const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
+  if (need === own) return ptr;
+  const n = b + own;
+  const nh = m[(n >> 2) + 1];
+  if (!isSoundNext(m, k, n, nh, end)) corrupted(n, BUILD_MESSAGES && 'the block after a block does not start where its size says');
+  const nsize = nh & USED ? 0 : nh;
+  const rest = own + nsize - need;
+  if (rest < 0) {
+    // Growing backwards into a free previous block is the generic path's; a move is done here:
+    // allocate, copy the whole payload (the request is larger), free.
+    if (h & PREV_FREE) {
+      a.flush();
+      const p = reallocateCore(P, b, size, 8);
+      a.reload();
+      return p;
+    }
+    const p = a.allocate(size);
+    if (p === 0) return 0;
+    m.copyWithin(p >> 2, ptr >> 2, n >> 2);
+    a.free(ptr);
+    // A move is neither an allocation nor a free.
+    a.allocs--;
+    a.frees--;
+    return p;
+  }
+  preempt();
+  if (rest < MIN_BLOCK) {
+    // Less than a block is left: a shrinking block keeps it, a growing one takes the whole next block.
+    if (need < own) return ptr;
+    if (n + nsize === end) m[H_TOP] = 0;
+    else bucketRemove(m, k, n, nsize);
+    m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
+    m[w + 1] = (own + nsize) | (h & FLAG_MASK);
+  } else {
+    // [ b: need ][ t: rest ], t free: the next block moved to t, or a new free block before a used one.
+    const t = b + need;
+    if (nsize === 0) m[(n >> 2) + 1] = nh | PREV_FREE;
+    if (t + rest === end) m[H_TOP] = t;
+    else if (nsize === 0) bucketInsert(m, k, t, rest);
+    else bucketReplace(m, k, n, nsize, t, rest);
+    markFree(m, t, rest);
+    m[w + 1] = need | (h & FLAG_MASK);
+  }
+  if ((a.used += (m[w + 1] & ~FLAG_MASK) - own) > a.peak) a.peak = a.used;
+  return ptr;
 }
 
 /**
@@ -347,7 +396,8 @@ export class TlsfAllocator extends PoolAllocator {
  * Its statistics are its own; the pool header's stay as they were.
  */
 export function tlsfPathOver(P: Pool, poolSize: number): Pick<TlsfAllocator, 'allocate' | 'free' | 'reallocate'> {
-  const path = Object.assign(Object.create(TlsfAllocator.prototype) as TlsfAllocator, { P, poolSize });
+  // No lock: the caller owns the pool for the duration.
+  const path = Object.assign(Object.create(TlsfAllocator.prototype) as TlsfAllocator, { P, poolSize, L: noLock });
   const m = P.m;
   return Object.assign(path, { k: m[H_SALT], allocs: m[H_ALLOCS], frees: m[H_FREES], used: m[H_USED_BYTES], peak: m[H_PEAK_USED] });
 }

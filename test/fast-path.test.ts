@@ -1,11 +1,12 @@
 /**
- * The TLSF fast path (src/strategies/tlsf-fast.ts) is a second implementation of what core.ts does
- * through the free structure, written out for XS. These tests hold the two to the same results, and
- * check what the fast path adds: the top kept out of the buckets, closures installed as the
- * allocator's own methods (so they must refuse to work once it is destroyed).
+ * The TLSF path (src/tlsf-allocator.ts) does for TLSF pools what core.ts does through the free
+ * structure, written for XS from the same @inline functions. These tests hold the two to the same
+ * results, and check what the path adds: the top kept out of the buckets, the statistics in the
+ * allocator's fields, methods of its class (which must refuse to work once it is destroyed).
  */
 import test from 'ava';
 import { allocateCore, freeCore, reallocateCore } from '../src/core.js';
+import { PoolAllocator, settle } from '../src/allocator.js';
 import { createAllocator } from '../src/index.js';
 import { H_ALLOCS, H_FAILED, H_FREES, H_PEAK_USED, H_TOP, H_USED_BYTES, poolView, type Pool } from '../src/pool.js';
 import { STRUCTURES } from '../src/strategies/registry.js';
@@ -28,9 +29,9 @@ for (const seed of [1, 2, 3]) {
   test(`seed ${seed}: the fast path and the generic path give the same pointers for the same calls`, (t) => {
     const poolSize = 48 * 1024;
     const fast = createAllocator({ poolSize });
-    // A second pool of the same size, driven through core.ts with no fast path attached (its
-    // allocator has a lock, so it keeps nothing outside the pool that check() and stats() could miss).
-    const other = createAllocator({ poolSize, lock: 'interrupt' });
+    // A second pool of the same size, driven through core.ts, on the generic class (which keeps
+    // nothing outside the pool that check() and stats() could miss).
+    const other = new PoolAllocator(settle({ poolSize }));
     const P: Pool = poolView(new Int32Array(other.buffer), new Uint8Array(other.buffer), STRUCTURES.tlsf, false);
     const r = rng(seed);
     const live: [number, number][] = [];
@@ -119,7 +120,11 @@ test('a stray write into the top word: no block outside the heap or over a live 
 test('the fast path is methods of the class (nothing made per allocator), which say DESTROYED once it is destroyed', (t) => {
   const h = createAllocator({ poolSize: 8192 });
   for (const name of ['allocate', 'free', 'reallocate']) t.false(Object.prototype.hasOwnProperty.call(h, name), `${name} is not an own property`);
-  t.not(Object.getPrototypeOf(h), Object.getPrototypeOf(createAllocator({ poolSize: 8192, lock: 'interrupt' })), 'a locked pool takes the generic class');
+  // The interrupt lock takes the same class (the lock around its calls); a pool other threads can
+  // reach, and a debug pool, take the generic one.
+  t.is(Object.getPrototypeOf(h), Object.getPrototypeOf(createAllocator({ poolSize: 8192, lock: 'interrupt' })), 'the interrupt lock takes the TLSF class');
+  t.not(Object.getPrototypeOf(h), Object.getPrototypeOf(createAllocator({ poolSize: 8192, lock: 'atomics' })), 'the atomics lock takes the generic class');
+  t.not(Object.getPrototypeOf(h), Object.getPrototypeOf(createAllocator({ poolSize: 8192, debug: true })), 'a debug pool takes the generic class');
   const p = h.allocate(100);
   t.not(p, 0);
   const q = h.reallocate(p, 200);

@@ -105,3 +105,11 @@ test('an argument is never read later than the call read it when the body could 
   t.regex(expanded, /\(o\.v\)/);
   t.is(load(expanded)(3), 3);
 });
+
+test('`this` passed from a method is used as it is: the expansion stays in the method', (t) => {
+  const code = '/** @inline */ function bump(o, n) { o.count += n; return o.count; }\nclass C { constructor() { this.count = 1; } add(n) { return bump(this, n); } }\nexport function user(a) { return new C().add(a); }';
+  const { code: out } = inlineMarked(code);
+  t.notRegex(out, /bump/);
+  t.regex(out, /this\.count \+= n/);
+  t.is(load(out)(4), 5);
+});
