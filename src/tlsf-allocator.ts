@@ -84,7 +84,10 @@ export class TlsfAllocator extends PoolAllocator {
     const P = this.P;
     if (P === null) return destroyedError();
     if (P.m.length === 0) return detachedError();
-    return usableBytes(P, validatePointer(P, ptr, call, this.frees));
+    if (BUILD_LOCK === 'none' || this.L === noLock) return usableBytes(P, validatePointer(P, ptr, call, this.frees));
+    // Under the lock, as every call of a locked pool: the generic one, which reads the header's statistics.
+    this.flush();
+    return super.usable(ptr, call);
   }
 
   stats(): AllocatorStats {

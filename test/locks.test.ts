@@ -56,3 +56,22 @@ test('a trace callback may itself allocate (it runs outside the call): its line 
   t.deepEqual(lines, ['a 1 40', 'a 2 8', 'f 2']);
   t.is(heap.stats().usedBlocks, 1);
 });
+
+test('an interrupt-locked TLSF pool (the TLSF class) masks interrupts in every call that reads or writes the pool', (t) => {
+  let depth = 0;
+  let calls = 0;
+  const heap = createAllocator({
+    poolSize: 8192, lock: 'interrupt',
+    interrupts: { disable: () => { calls++; return depth++; }, restore: (state) => { depth = state; } },
+  });
+  const before = calls;
+  const a = heap.allocate(100);
+  const b = heap.reallocate(a, 300);
+  t.true(heap.usableSize(b) >= 300);
+  t.true(heap.bytes(b).length >= 300);
+  heap.stats();
+  heap.check();
+  heap.free(b);
+  t.is(calls - before, 7, 'allocate, reallocate, usableSize, bytes, stats, check, free: one masked section each');
+  t.is(depth, 0, 'every mask restored');
+});
