@@ -30,8 +30,8 @@ test('the counting build (dist/cli/counting.js) counts the same words as a Proxy
   const tight = pack(randomTrace(11, 6000, 900));
   for (const strategy of STRATEGIES) {
     for (const debug of [false, true]) {
-      const counted = measureCost(tight, { strategy, poolSize: 40960, debug });
-      const proxied = measureCost(tight, { strategy, poolSize: 40960, debug }, true);
+      const counted = measureCost(tight, { strategy, poolSize: 40960, debug }, 'counting');
+      const proxied = measureCost(tight, { strategy, poolSize: 40960, debug }, 'proxy');
       t.deepEqual(counted, proxied, `${strategy}${debug ? ' (debug)' : ''}`);
     }
   }

@@ -7,8 +7,8 @@
  *
  * The public API exposes no such counter. The build makes one: dist/cli/counting.js, the strategies
  * of src/strategies with each read of the pool counted in place (build/count-reads.mjs), which the
- * replay's allocator takes as its free structure. Where it is not built (the TypeScript sources before
- * `npm run build`), the same words are counted by wrapping the strategy objects of src/strategies for
+ * replay's allocator takes as its free structure. Where it is not built, or is older than src/ (run
+ * from the TypeScript sources after an edit), the same words are counted by wrapping the strategy objects of src/strategies for
  * the duration of one replay and handing them a Proxy of the pool (about 100 ns a read, so about ten
  * times slower); test/tune-cost.test.ts holds the two counts equal.
  *
@@ -17,6 +17,7 @@
  * makes the same decisions over the same words (test/fast-path.test.ts compares the two block for
  * block); counted here, release and debug TLSF read the same words, as the list strategies always did.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { PoolAllocator, settle } from '../../src/allocator.js';
 import type { FreeStructure, Pool } from '../../src/pool.js';
 import { STRUCTURES } from '../../src/strategies/registry.js';
@@ -39,8 +40,21 @@ interface Counting {
   reads: { n: number };
 }
 
-/** The counting build beside the compiled CLI, or in dist/ of a clone; null before a build. */
-const counting: Counting | null = await import(import.meta.url.endsWith('.ts') ? '../../dist/cli/counting.js' : './counting.js').then(
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const COUNTING = new URL(FROM_SOURCES ? '../../dist/cli/counting.js' : './counting.js', import.meta.url);
+
+/** Run from the sources, whether a file of src/ changed after dist/cli/counting.js was built. */
+function stale(): boolean {
+  const built = statSync(COUNTING, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const src = new URL('../../src/', import.meta.url);
+  return readdirSync(src, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.ts') && statSync(new URL(f, src)).mtimeMs > built);
+}
+
+/**
+ * The counting build beside the compiled CLI, or in dist/ of a clone when it is as new as src/; null
+ * otherwise (not built, or built from older sources: its counts would be of other code).
+ */
+const counting: Counting | null = FROM_SOURCES && stale() ? null : await import(COUNTING.href).then(
   (module: Counting) => module,
   () => null,
 );
@@ -69,8 +83,14 @@ function measured(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig, rea
   return { worst, worstAt, mean: ops.length ? total / ops.length : 0 };
 }
 
-export function measureCost(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig, viaProxy = counting === null): CostResult {
-  if (!viaProxy && counting !== null) {
+/**
+ * The cost of each operation of `ops` in a pool of `config`: with the counting build when it is there
+ * and current (`via` 'auto'), or by the method named ('counting' throws when the build is missing or
+ * older than src/).
+ */
+export function measureCost(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig, via: 'auto' | 'counting' | 'proxy' = 'auto'): CostResult {
+  if (via === 'counting' && counting === null) throw new Error(`${COUNTING.pathname} is missing or older than src/: npm run build`);
+  if (via !== 'proxy' && counting !== null) {
     const { reads } = counting;
     const s = counting.STRUCTURES[config.strategy];
     reads.n = 0;
