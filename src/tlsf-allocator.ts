@@ -1,13 +1,14 @@
 /**
- * The allocator of a release TLSF pool with no lock (the device default): allocate, free and
- * reallocate as methods, so that a call is one method call with no layers. XS is an interpreter whose
+ * The allocator of a release TLSF pool with lock `none` (the device default) or `interrupt` (the
+ * simulator's target): allocate, free and reallocate as methods, so that a call is one method call
+ * with no layers, the lock taken around the path when the pool has one (underLock). XS is an interpreter whose
  * meter counts about one unit per byte code (a call 20-35, a property read 3, a typed-array access
  * 6-10), so these methods take the TLSF search, relinking in place and the top straight from the
  * bucket functions of strategies/tlsf.ts and the checks of guard.ts, which are marked @inline: the
  * device build expands them here (build/inline.mjs), so each formula is written once and the bundle
  * makes no call for them. A block that merges into another bucket costs one call (bucketMove). The
- * checks are those of the generic path (core.ts), which debug and locked pools, aligned requests and
- * backward growth take:
+ * checks are those of the generic path (core.ts), which debug pools, the `atomics` lock's shared pools,
+ * aligned requests and backward growth take:
  *
  *   allocate: the block found is 8-aligned, inside the heap, sized >= the need with a matching footer;
  *             its bucket neighbours link back to it (safe unlinking) before it leaves the bucket.
