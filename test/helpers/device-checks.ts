@@ -15,6 +15,23 @@ import type { Target } from '../../build/targets.mjs';
 import { errorSweepScript, runSweepInNode, sweptCodes, type SweepCase } from './error-sweep.js';
 import { PARITY, runWorkloadInNode, workloadScript, type WorkloadResult } from './workload.js';
 
+/**
+ * Every target's bundle as a module of a device app whose platform maps `platformBundle` to
+ * mcalloc/bundle (manifest.json): how main.js names each one, its import lines, and the app manifest's
+ * modules and preload list for the others.
+ */
+export function targetModules(targets: Target[], platformBundle: string): { local: (t: Target) => string; imports: string[]; modules: Record<string, string>; preload: string[] } {
+  const specifier = (t: Target) => (t.name === platformBundle ? 'mcalloc/bundle' : `mcalloc/targets/${t.name}`);
+  const local = (t: Target) => `t_${t.name.replace(/[^a-z0-9]/g, '_')}`;
+  const others = targets.filter((t) => t.name !== platformBundle);
+  return {
+    local,
+    imports: targets.map((t) => `import * as ${local(t)} from "${specifier(t)}";`),
+    modules: Object.fromEntries(others.map((t) => [specifier(t), join(import.meta.dirname, '..', '..', 'dist', 'targets', t.name, 'mcalloc')])),
+    preload: others.map(specifier),
+  };
+}
+
 /** The static pool of the app (manifest.json: defines.mcalloc.pool_size, the default). */
 export const STATIC_POOL = 65536;
 
