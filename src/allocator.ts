@@ -1,17 +1,17 @@
 /**
- * The public methods. Each one validates its arguments (a bad argument throws before anything is
- * touched), takes the lock, calls the core, releases the lock: the umm_malloc shape.
+ * createAllocator()'s options, settled and checked, and the methods every allocator shares. Each public
+ * method validates its arguments (a bad argument throws before anything is touched), takes the lock,
+ * calls the path, releases the lock: the umm_malloc shape.
  */
 import { BUILD_DEBUG, BUILD_LOCK, BUILD_MESSAGES, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
-import { allocateCore, freeCore, reallocateCore, usableBytes } from './core.js';
+import { usableBytes } from './core.js';
 import { checkPool, poolStats, validatePointer, walkBlocks } from './diagnostics.js';
 import {
-  ALLOCATE, ALLOCATE_ZEROED, AllocatorError, BYTES, FREE, MAX_ALIGNMENT, NUMBER, REALLOCATE, USABLE_SIZE, checkAlignment, checkSize, destroyedError, detachedError, isPowerOfTwo,
+  ALLOCATE_ZEROED, AllocatorError, BYTES, MAX_ALIGNMENT, USABLE_SIZE, checkSize, destroyedError, detachedError, isPowerOfTwo,
 } from './errors.js';
 import { AtomicsLock } from './locks/atomics.js';
 import { InterruptLock, SoftwareMask } from './locks/interrupt.js';
 import { LOCK_NAMES, type Lock } from './locks/lock.js';
-import { makeTracer, type Tracer } from './tracer.js';
 import { noLock } from './locks/none.js';
 import {
   H_CONFIG, H_HEAP_END, H_HEAP_START, H_MAGIC, H_POOL_SIZE, H_VERSION, MAGIC, MAX_POOL, MIN_BLOCK, OVERHEAD,
@@ -111,6 +111,11 @@ function isBuffer(b: unknown): boolean {
   }
 }
 
+/** Whether `buffer` is a SharedArrayBuffer, which other threads can reach (a Proxy of one is not). */
+export function isShared(buffer: unknown): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer !== undefined && Object.getPrototypeOf(buffer) === SharedArrayBuffer.prototype;
+}
+
 /** A new pool: a SharedArrayBuffer when other threads are to share it (the atomics lock). */
 function reserve(poolSize: number, shared: boolean): Int32Array {
   try {
@@ -191,6 +196,9 @@ export function settle(given: AllocatorOptions = {}): Settings {
       debug = (m[H_CONFIG] & (1 << 8)) !== 0;
       if (BUILD_DEBUG !== 2 && debug !== (BUILD_DEBUG === 1)) bad(BUILD_MESSAGES && `attach: the pool is ${debug ? 'debug' : 'release'}, this build is not`);
       poolSize = m[H_POOL_SIZE];
+      // Allocators that share a pool keep its statistics in its header (tlsf-allocator.ts): only a
+      // pool in a SharedArrayBuffer is made for that, one in an ArrayBuffer has one allocator.
+      if (!isShared(buffer)) bad(BUILD_MESSAGES && 'attach shares a pool between threads: it needs the pool in a SharedArrayBuffer (this one is in an ArrayBuffer, which has one allocator)');
       // The bounds are kept in this allocator from here on: they must be those the layout implies.
       if (poolSize < 0 || m[H_HEAP_START] !== headerBytes(structureFor(named!), poolSize) || m[H_HEAP_END] !== heapEnd(poolSize)) {
         bad(BUILD_MESSAGES && 'attach: the pool header is damaged (heap bounds do not match its size)');
@@ -207,7 +215,7 @@ export function settle(given: AllocatorOptions = {}): Settings {
   // The atomics lock exists for pools that other threads reach, and only a SharedArrayBuffer can be
   // reached: on an ArrayBuffer it locks nothing, and XS's Atomics refuse a host buffer such as the
   // static pool (test:moddable: "not a SharedArrayBuffer instance"). Said here, not at the first call.
-  const shared = typeof SharedArrayBuffer !== 'undefined' && buffer !== undefined && Object.getPrototypeOf(buffer) === SharedArrayBuffer.prototype;
+  const shared = isShared(buffer);
   if (lock === 'atomics' && buffer !== undefined && !shared) {
     bad(BUILD_MESSAGES && 'the atomics lock needs a SharedArrayBuffer pool: an ArrayBuffer is seen by no other thread, and Atomics do not work on a host buffer such as the static pool');
   }
@@ -234,27 +242,29 @@ function usableOf(P: Pool, ptr: number, call: number): number {
 }
 
 /**
- * Whether the settled pool takes TlsfAllocator (tlsf-allocator.ts): TLSF, release, lock `none` or
- * `interrupt` (it takes the lock as PoolAllocator does), no trace, the default alignment of 8, and a
- * pool no other allocator can reach (not attached to, not in a SharedArrayBuffer: the `atomics` lock's
- * pools), since that class keeps the statistics outside the pool between calls. Device bundles fold
- * the build constants.
+ * Whether the settled pool takes TlsfAllocator (tlsf-allocator.ts): every release TLSF pool that
+ * traces nothing. Debug pools (poison, canaries) and traced ones take CoreAllocator. Device bundles
+ * fold the build constants: one with neither debug nor trace has no CoreAllocator.
  */
 export function takesTlsfPath(c: Settings): boolean {
-  return (BUILD_STRATEGY === '' || BUILD_STRATEGY === 'tlsf') && BUILD_DEBUG !== 1 && BUILD_LOCK !== 'atomics'
-    && c.strategy === 'tlsf' && !c.debug && c.lock !== 'atomics' && c.alignment === 8 && !(BUILD_TRACE && c.options.trace)
-    && !c.attach && !(typeof SharedArrayBuffer !== 'undefined' && c.m.buffer instanceof SharedArrayBuffer);
+  return (BUILD_STRATEGY === 'tlsf' || (BUILD_STRATEGY === '' && c.strategy === 'tlsf'))
+    && (BUILD_DEBUG === 0 || (BUILD_DEBUG === 2 && !c.debug)) && (!BUILD_TRACE || c.options.trace === undefined);
 }
 
-export class PoolAllocator implements Allocator {
+/**
+ * What every allocator does the same way: the pool's lifetime, the lock, the read-only calls. The
+ * path of allocate, free and reallocate is a subclass's: core-allocator.ts (any strategy, through its
+ * free structure) or tlsf-allocator.ts.
+ */
+export abstract class PoolAllocator implements Allocator {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   readonly strategy: StrategyName;
   readonly lock: LockName;
   readonly poolSize: number;
   protected P: Pool | null;
   protected readonly L: Lock;
-  private readonly alignment: number;
-  private readonly T: Tracer | null;
+  /** The pool's alignment (at least 8): that of every allocate(). */
+  readonly alignment: number;
   /** Whether this allocator formatted the pool (not attached to it): its destroy() releases the buffer. */
   private readonly formatted: boolean;
 
@@ -268,10 +278,13 @@ export class PoolAllocator implements Allocator {
     this.lock = c.lock;
     this.poolSize = poolSize;
     this.alignment = c.alignment;
-    this.T = BUILD_TRACE && options.trace ? makeTracer(options.trace) : null;
     this.formatted = !c.attach;
     if (!c.attach) this.format();
   }
+
+  abstract allocate(size: number, alignment?: number): number;
+  abstract reallocate(ptr: number, size: number): number;
+  abstract free(ptr: number): void;
 
   get destroyed(): boolean {
     return this.P === null;
@@ -296,43 +309,6 @@ export class PoolAllocator implements Allocator {
     }
   }
 
-  allocate(size: number, alignment?: number): number {
-    const P = this.P;
-    if (P === null) return destroyedError();
-    if (P.m.length === 0) return detachedError();
-    // (size >>> 0) === size: an integer, not negative (typeof first: `>>>` throws on a BigInt); checkSize says why not.
-    if (typeof size !== NUMBER || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, ALLOCATE);
-    let align = this.alignment;
-    if (alignment !== undefined) {
-      if (checkAlignment(alignment, ALLOCATE) > align) align = alignment;
-    }
-    // No lock: no enter/leave calls and no try/finally (XS meters both); device bundles built with
-    // lock 'none' keep only this branch.
-    if (BUILD_LOCK === 'none' || this.L === noLock) {
-      const p = allocateCore(P, size, align);
-      if (BUILD_TRACE && this.T !== null) this.traced('a', p, p, size);
-      return p;
-    }
-    const token = this.L.enter();
-    let p: number;
-    try {
-      p = allocateCore(P, size, align);
-      // The id is taken under the lock (a handler that runs when it is released may reuse these offsets);
-      // the line is emitted after it (tracer.ts).
-      if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('a', p, p, size);
-    } finally {
-      this.L.leave(token);
-    }
-    if (BUILD_TRACE && this.T !== null) this.T.flush();
-    return p;
-  }
-
-  /** Unlocked calls: the trace line is taken and emitted at once. */
-  private traced(kind: 'a' | 'r' | 'f', ptr: number, p: number, size: number): void {
-    if (p !== 0 || kind === 'f') this.T!.op(kind, ptr, p, size);
-    this.T!.flush();
-  }
-
   allocateZeroed(count: number, size: number): number {
     const P = this.pool();
     checkSize(count, Infinity, ALLOCATE_ZEROED);
@@ -344,49 +320,6 @@ export class PoolAllocator implements Allocator {
     const p = this.allocate(total);
     if (p !== 0) P.u8.fill(0, p, p + total);
     return p;
-  }
-
-  reallocate(ptr: number, size: number): number {
-    const P = this.P;
-    if (P === null) return destroyedError();
-    if (P.m.length === 0) return detachedError();
-    if (typeof size !== NUMBER || (size >>> 0) !== size || size > this.poolSize) checkSize(size, this.poolSize, REALLOCATE);
-    if (ptr === 0) return this.allocate(size);
-    if (BUILD_LOCK === 'none' || this.L === noLock) {
-      const p = reallocateCore(P, validatePointer(P, ptr, REALLOCATE), size, this.alignment);
-      if (BUILD_TRACE && this.T !== null) this.traced('r', ptr, p, size);
-      return p;
-    }
-    const token = this.L.enter();
-    let p: number;
-    try {
-      p = reallocateCore(P, validatePointer(P, ptr, REALLOCATE), size, this.alignment);
-      if (BUILD_TRACE && this.T !== null && p !== 0) this.T.op('r', ptr, p, size);
-    } finally {
-      this.L.leave(token);
-    }
-    if (BUILD_TRACE && this.T !== null) this.T.flush();
-    return p;
-  }
-
-  free(ptr: number): void {
-    const P = this.P;
-    if (P === null) return destroyedError();
-    if (P.m.length === 0) return detachedError();
-    if (ptr === 0) return;
-    if (BUILD_LOCK === 'none' || this.L === noLock) {
-      freeCore(P, validatePointer(P, ptr, FREE));
-      if (BUILD_TRACE && this.T !== null) this.traced('f', ptr, 0, 0);
-      return;
-    }
-    const token = this.L.enter();
-    try {
-      freeCore(P, validatePointer(P, ptr, FREE));
-      if (BUILD_TRACE && this.T !== null) this.T.op('f', ptr, 0, 0);
-    } finally {
-      this.L.leave(token);
-    }
-    if (BUILD_TRACE && this.T !== null) this.T.flush();
   }
 
   usableSize(ptr: number): number {

@@ -26,6 +26,11 @@ export const BUILD_PREEMPT: boolean = typeof __MCALLOC_PREEMPT__ === 'boolean' ?
 /** Trace lines through the `trace` option (and Moddable's trace() on device). */
 export const BUILD_TRACE: boolean = typeof __MCALLOC_TRACE__ === 'boolean' ? __MCALLOC_TRACE__ : true;
 /**
+ * Whether a TLSF pool of this build can take the generic core (core-allocator.ts): debug pools and
+ * traced ones do. Without it TLSF's find() is not in the bundle: TlsfAllocator searches by itself.
+ */
+export const BUILD_GENERIC_TLSF: boolean = BUILD_DEBUG !== 0 || BUILD_TRACE;
+/**
  * Error messages with details (offsets, sizes, reasons). Release device bundles keep only the error
  * codes, which saves a third of the bundle; the Node build and debug bundles say everything.
  */

@@ -163,6 +163,27 @@ function result(P: Pool, b: number, size: number): number {
   return b + OVERHEAD;
 }
 
+/**
+ * Block `b`, just taken for `need + align + MIN_BLOCK` bytes, gives back a leading free block so that
+ * its payload is aligned to `align`, and the bytes past `need`. Returns the aligned block. TLSF pools
+ * (tlsf-allocator.ts) call it too.
+ */
+export function alignBlock(P: Pool, b: number, need: number, align: number): number {
+  const m = P.m;
+  let lead = ((b + OVERHEAD + align - 1) & -align) - OVERHEAD - b;
+  if (lead !== 0 && lead < MIN_BLOCK) lead += align;
+  if (lead !== 0) {
+    const size0 = blockSizeOf(m, b);
+    m[(b >> 2) + 1] = lead | (m[(b >> 2) + 1] & FLAG_MASK);
+    b += lead;
+    m[(b >> 2) + 1] = (size0 - lead) | USED;
+    m[b >> 2] = checkWord(m, b);
+    release(P, b - lead);
+  }
+  trim(P, b, need, nextHeader(P, b + blockSizeOf(m, b)));
+  return b;
+}
+
 /** Returns a pointer (payload offset) to at least `size` bytes aligned to `align` (a power of two >= 8), or 0. */
 export function allocateCore(P: Pool, size: number, align: number): number {
   const m = P.m;
@@ -175,19 +196,7 @@ export function allocateCore(P: Pool, size: number, align: number): number {
     } else {
       // Over-allocate, then give back a leading free block (at least MIN_BLOCK) and the tail.
       b = take(P, need + align + MIN_BLOCK);
-      if (b !== 0) {
-        let lead = ((b + OVERHEAD + align - 1) & -align) - OVERHEAD - b;
-        if (lead !== 0 && lead < MIN_BLOCK) lead += align;
-        if (lead !== 0) {
-          const size0 = blockSizeOf(m, b);
-          m[(b >> 2) + 1] = lead | (m[(b >> 2) + 1] & FLAG_MASK);
-          b += lead;
-          m[(b >> 2) + 1] = (size0 - lead) | USED;
-          m[b >> 2] = checkWord(m, b);
-          release(P, b - lead);
-        }
-        trim(P, b, need, nextHeader(P, b + blockSizeOf(m, b)));
-      }
+      if (b !== 0) b = alignBlock(P, b, need, align);
     }
   }
   if (b === 0) {
@@ -263,28 +272,14 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
     count(P, 0, 0, blockSizeOf(m, b) - old);
     return result(P, b, size);
   }
-  const keep = usableBytes(P, b);
   if (h & PREV_FREE) {
-    const pb = prevFree(P, b);
-    const psize = b - pb;
-    if (psize + old + nsize >= need && ((pb + OVERHEAD) & (align - 1)) === 0) {
-      if (BUILD_DEBUG !== 0 && P.debug) {
-        checkPoison(P, pb, pb + 12, b - 4);
-        if (nsize !== 0) checkPoison(P, n, n + 12, n + nsize - 4);
-      }
-      P.s.remove(P, pb, psize);
-      if (nsize !== 0) {
-        P.s.remove(P, n, nsize);
-        m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
-      }
-      m[(b >> 2) + 1] = h & ~USED; // the old header may survive inside the moved payload: mark it dead
-      m[(pb >> 2) + 1] = (psize + old + nsize) | USED;
-      m[pb >> 2] = checkWord(m, pb);
-      copyPayload(P, pb + OVERHEAD, b + OVERHEAD, keep);
-      count(P, 0, 0, trim(P, pb, need, nextHeader(P, pb + psize + old + nsize)) - old);
+    const pb = growBack(P, b, need, align);
+    if (pb !== 0) {
+      count(P, 0, 0, blockSizeOf(m, pb) - old);
       return result(P, pb, size);
     }
   }
+  const keep = usableBytes(P, b);
   const p = allocateCore(P, size, align);
   if (p === 0) return 0;
   copyPayload(P, p, b + OVERHEAD, Math.min(keep, size));
@@ -292,4 +287,38 @@ export function reallocateCore(P: Pool, b: number, size: number, align: number):
   // A move is neither an allocation nor a free.
   count(P, -1, -1, 0);
   return p;
+}
+
+/**
+ * Used block `b`, whose previous block is free, grows backwards into it (and into a free next block)
+ * when together they hold `need` bytes and the new place keeps `align`: the payload moves down, the
+ * bytes past `need` go back to the pool. Returns the new block, or 0 with nothing changed. TLSF pools
+ * (tlsf-allocator.ts) call it too.
+ */
+export function growBack(P: Pool, b: number, need: number, align: number): number {
+  const m = P.m;
+  const h = m[(b >> 2) + 1];
+  const old = h & ~FLAG_MASK;
+  const n = b + old;
+  const nh = nextHeader(P, n);
+  const nsize = nh & USED ? 0 : nh;
+  const pb = prevFree(P, b);
+  const psize = b - pb;
+  if (psize + old + nsize < need || ((pb + OVERHEAD) & (align - 1)) !== 0) return 0;
+  if (BUILD_DEBUG !== 0 && P.debug) {
+    checkPoison(P, pb, pb + 12, b - 4);
+    if (nsize !== 0) checkPoison(P, n, n + 12, n + nsize - 4);
+  }
+  const keep = usableBytes(P, b);
+  P.s.remove(P, pb, psize);
+  if (nsize !== 0) {
+    P.s.remove(P, n, nsize);
+    m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
+  }
+  m[(b >> 2) + 1] = h & ~USED; // the old header may survive inside the moved payload: mark it dead
+  m[(pb >> 2) + 1] = (psize + old + nsize) | USED;
+  m[pb >> 2] = checkWord(m, pb);
+  copyPayload(P, pb + OVERHEAD, b + OVERHEAD, keep);
+  trim(P, pb, need, nextHeader(P, pb + psize + old + nsize));
+  return pb;
 }

@@ -3,20 +3,22 @@
  * pools; initAllocator()/allocateMemory()/freeMemory()/destroyAllocator() for the one default pool,
  * configured at compile time in device bundles (targets/*.json).
  */
-import { PoolAllocator, readOptions, settle, takesTlsfPath } from './allocator.js';
+import { readOptions, settle, takesTlsfPath } from './allocator.js';
 import { BUILD_ALIGNMENT, BUILD_MESSAGES, BUILD_POOL_SIZE, BUILD_STRATEGY, BUILD_TRACE } from './build.js';
 import { AllocatorError } from './errors.js';
-import { TlsfAllocator } from './tlsf-allocator.js';
+import { CoreAllocator } from './core-allocator.js';
+import { TlsfAllocator, WideTlsfAllocator } from './tlsf-allocator.js';
 import type { Allocator, AllocatorOptions } from './types.js';
 
 export { AllocatorError } from './errors.js';
 export type { AllocatorErrorCode } from './errors.js';
 export type { Allocator, AllocatorOptions, AllocatorStats, BlockInfo, InterruptMask, LockName, StrategyName } from './types.js';
 
-/** The path is chosen once, here: release TLSF pools with no lock get TlsfAllocator's methods. */
+/** The path is chosen once, here: release TLSF pools that trace nothing get TlsfAllocator's methods. */
 export function createAllocator(options: AllocatorOptions = {}): Allocator {
   const c = settle(options);
-  return takesTlsfPath(c) ? new TlsfAllocator(c) : new PoolAllocator(c);
+  if (!takesTlsfPath(c)) return new CoreAllocator(c);
+  return c.alignment === 8 ? new TlsfAllocator(c) : new WideTlsfAllocator(c);
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
- * The allocator of a release TLSF pool with lock `none` (the device default) or `interrupt` (the
- * simulator's target): allocate, free and reallocate as methods, so that a call is one method call
- * with no layers, the lock taken around the path when the pool has one (underLock). XS is an interpreter whose
- * meter counts about one unit per byte code (a call 20-35, a property read 3, a typed-array access
- * 6-10), so these methods take the TLSF search, relinking in place and the top straight from the
- * bucket functions of strategies/tlsf.ts and the checks of guard.ts, which are marked @inline: the
- * device build expands them here (build/inline.mjs), so each formula is written once and the bundle
- * makes no call for them. A block that merges into another bucket costs one call (bucketMove). The
- * checks are those of the generic path (core.ts), which debug pools, the `atomics` lock's shared pools,
- * aligned requests and backward growth take:
+ * The allocator of every release TLSF pool that traces nothing, whatever its lock: allocate, free and
+ * reallocate as methods, so that a call is one method call with no layers (a locked pool adds the
+ * lock and one call to the path). XS is an interpreter whose meter counts about one unit per byte
+ * code (a call 20-35, a property read 3, a typed-array access 6-10), so these methods take the TLSF
+ * search, relinking in place and the top straight from the bucket functions of strategies/tlsf.ts and
+ * the checks of guard.ts, which are marked @inline: the device build expands them here
+ * (build/inline.mjs), so each formula is written once and the bundle makes no call for them. A block
+ * that merges into another bucket costs one call (bucketMove). The rare shapes call core.ts, whose
+ * helpers work through the free structure: an aligned request (alignBlock) and growth into a free
+ * previous block (growBack). Debug and traced pools take core-allocator.ts. The checks:
  *
  *   allocate: the block found is 8-aligned, inside the heap, sized >= the need with a matching footer;
  *             its bucket neighbours link back to it (safe unlinking) before it leaves the bucket.
@@ -22,9 +22,9 @@
  * read them.
  */
 import { BUILD_LOCK, BUILD_MESSAGES } from './build.js';
-import { PoolAllocator, type Settings } from './allocator.js';
+import { PoolAllocator, isShared, type Settings } from './allocator.js';
 import type { AllocatorStats } from './types.js';
-import { reallocateCore, usableBytes } from './core.js';
+import { alignBlock, growBack, usableBytes } from './core.js';
 import { noLock } from './locks/none.js';
 import { refusePointer, validatePointer } from './diagnostics.js';
 import { ALLOCATE, FREE, NUMBER, REALLOCATE, checkAlignment, checkSize, destroyedError, detachedError } from './errors.js';
@@ -39,12 +39,22 @@ import {
   bucketUnlink, clz32, flOf, relink, slOf,
 } from './strategies/tlsf.js';
 
+/**
+ * Whether other allocators may share the pool: one in a SharedArrayBuffer, which other Workers attach
+ * to (settle() refuses `attach` elsewhere), in a build that can attach (atomics, or the Node library,
+ * which decides per pool). Then the header holds the statistics between calls: each call reads them
+ * in and writes them back under the lock. @inline
+ */
+function sharedPool(a: TlsfAllocator): boolean {
+  return BUILD_LOCK === 'atomics' || (BUILD_LOCK === '' && a.shared);
+}
+
 export class TlsfAllocator extends PoolAllocator {
   /**
    * The salt and the statistics, kept here while the methods below run (a property costs a third of a
-   * pool word in XS) and written to the header whenever anything else reads or counts them: stats(),
-   * check(), destroy(), and the calls that take the generic path. Only a pool no other allocator can
-   * reach takes this class (takesTlsfPath), so nobody else reads the header in between.
+   * pool word in XS) and written to the header whenever anything else reads them: stats(), check(),
+   * destroy(). A pool that other allocators share (sharedPool) reads them in and writes them back
+   * around every call, under its lock.
    */
   k = 0;
   allocs = 0;
@@ -52,8 +62,12 @@ export class TlsfAllocator extends PoolAllocator {
   used = 0;
   peak = 0;
 
+  /** The pool is in a SharedArrayBuffer: set and read in the Node library only (sharedPool), no slot on a device. */
+  declare readonly shared: boolean;
+
   constructor(c: Settings) {
     super(c);
+    if (BUILD_LOCK === '') this.shared = isShared(c.m.buffer);
     this.reload();
   }
 
@@ -66,7 +80,7 @@ export class TlsfAllocator extends PoolAllocator {
     m[H_PEAK_USED] = this.peak;
   }
 
-  /** Reads the salt and the statistics back from the header (after format, or a generic-path call). */
+  /** Reads the salt and the statistics back from the header (after format, or another allocator's call). */
   reload(): void {
     const m = this.P!.m;
     this.k = m[H_SALT];
@@ -81,23 +95,43 @@ export class TlsfAllocator extends PoolAllocator {
     return refusePointer(this.P!, ptr, call, this.frees);
   }
 
+  /**
+   * The bytes an allocation of the pool's alignment, or of `alignment` when larger, asks beyond its
+   * block: room to give back a leading free block (alignBlock). 0 for an alignment of 8.
+   */
+  slack(alignment: number | undefined): number {
+    const align = alignment !== undefined && alignment > this.alignment ? alignment : this.alignment;
+    return align > 8 ? align + MIN_BLOCK : 0;
+  }
+
+  /** A request larger than the heap: counted, under the lock (another allocator of the pool may count too). */
+  private failed(): number {
+    const token = this.L.enter();
+    try {
+      this.P!.m[H_FAILED]++;
+    } finally {
+      this.L.leave(token);
+    }
+    return 0;
+  }
+
   protected usable(ptr: number, call: number): number {
     const P = this.P;
     if (P === null) return destroyedError();
     if (P.m.length === 0) return detachedError();
-    if (BUILD_LOCK === 'none' || this.L === noLock) return usableBytes(P, validatePointer(P, ptr, call, this.frees));
-    // Under the lock, as every call of a locked pool: the generic one, which reads the header's statistics.
-    this.flush();
+    if (BUILD_LOCK === 'none' || (this.L === noLock && !sharedPool(this))) return usableBytes(P, validatePointer(P, ptr, call, this.frees));
+    // Under the lock, as every call of a locked pool: the base class's, which reads the header's statistics.
+    if (!sharedPool(this)) this.flush();
     return super.usable(ptr, call);
   }
 
   stats(): AllocatorStats {
-    if (this.P !== null) this.flush();
+    if (this.P !== null && !sharedPool(this)) this.flush();
     return super.stats();
   }
 
   check(): void {
-    if (this.P !== null) this.flush();
+    if (this.P !== null && !sharedPool(this)) this.flush();
     super.check();
   }
 
@@ -107,7 +141,7 @@ export class TlsfAllocator extends PoolAllocator {
   }
 
   destroy(): void {
-    if (this.P !== null) this.flush();
+    if (this.P !== null && !sharedPool(this)) this.flush();
     super.destroy();
   }
 
@@ -123,22 +157,15 @@ export class TlsfAllocator extends PoolAllocator {
       // A bad argument throws; a size the heap cannot hold fails here, before the rounding below could wrap.
       checkSize(size, this.poolSize, ALLOCATE);
       if (alignment !== undefined) checkAlignment(alignment, ALLOCATE);
-      m[H_FAILED]++;
-      return 0;
+      return this.failed();
     }
-    if (alignment !== undefined) {
-      // The generic path, with its lock: the statistics go to the header and come back (a bad
-      // alignment is refused before anything is written).
-      checkAlignment(alignment, ALLOCATE);
-      this.flush();
-      const p = super.allocate(size, alignment);
-      this.reload();
-      return p;
-    }
+    let extra = 0;
+    // A bad alignment is refused before anything is written.
+    if (alignment !== undefined) extra = this.slack(checkAlignment(alignment, ALLOCATE));
     // A bundle built with lock `none` keeps this line only (no enter/leave, no try/finally: XS meters
-    // both); any other build keeps the call under the lock: one expansion of the path either way.
-    if (BUILD_LOCK === 'none') return tlsfAllocate(this, m, size, start, end);
-    return this.underLock(ALLOCATE, 0, size);
+    // both); any other build takes the lock, then the path: one expansion of the path either way.
+    if (BUILD_LOCK === 'none') return tlsfAllocate(this, P, m, size, extra, start, end);
+    return this.underLock(ALLOCATE, extra, size);
   }
 
   free(ptr: number): void {
@@ -163,32 +190,62 @@ export class TlsfAllocator extends PoolAllocator {
   }
 
   /**
-   * allocate, free or reallocate (`call`) of a pool with a lock, its arguments checked: the path under
-   * the lock. One method for the three, so that a locked build has one expansion of each path.
+   * allocate (`ptr`: its slack), free or reallocate (`call`) of a pool with a lock, its arguments
+   * checked: the path under the lock, the statistics of a shared pool read in and written back.
    */
   private underLock(call: number, ptr: number, size: number): number {
     // Never called in a build with lock `none`: this empties the method there.
     if (BUILD_LOCK === 'none') return 0;
-    const P = this.P!;
-    const m = P.m;
     const token = this.L.enter();
     try {
-      if (call === ALLOCATE) return tlsfAllocate(this, m, size, P.start, P.end);
-      if (call === REALLOCATE) return tlsfReallocate(this, P, m, ptr, size);
-      tlsfFree(this, P, m, ptr);
-      return 0;
+      if (sharedPool(this)) this.reload();
+      return this.path(call, ptr, size);
     } finally {
+      if (sharedPool(this)) this.flush();
       this.L.leave(token);
     }
+  }
+
+  /**
+   * The path of a locked pool, under its lock: one method holding one expansion of each, which a move
+   * (reallocate) calls again for its allocate and free without taking the lock twice.
+   */
+  path(call: number, ptr: number, size: number): number {
+    if (BUILD_LOCK === 'none') return 0;
+    const P = this.P!;
+    const m = P.m;
+    if (call === ALLOCATE) return tlsfAllocate(this, P, m, size, ptr, P.start, P.end);
+    if (call === REALLOCATE) return tlsfReallocate(this, P, m, ptr, size);
+    tlsfFree(this, P, m, ptr);
+    return 0;
+  }
+}
+
+/**
+ * A TLSF pool whose own alignment is above 8: every allocate() is an aligned one. A class of its own
+ * so that the pools of alignment 8 pay nothing for it.
+ */
+export class WideTlsfAllocator extends TlsfAllocator {
+  allocate(size: number, alignment?: number): number {
+    return super.allocate(size, alignment === undefined ? this.alignment : alignment);
   }
 }
 
 /**
  * allocate() of a TLSF pool once its arguments are checked, under its lock if it has one: the search,
- * the split, the statistics. @inline
+ * the split, the statistics. An aligned request (`extra`: its slack) takes a block that much larger,
+ * then gives back a leading free block and the tail (alignBlock). @inline
  */
-function tlsfAllocate(a: TlsfAllocator, m: Int32Array, size: number, start: number, end: number): number {
-  const need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
+function tlsfAllocate(a: TlsfAllocator, P: Pool, m: Int32Array, size: number, extra: number, start: number, end: number): number {
+  let need = size < MIN_BLOCK - OVERHEAD ? MIN_BLOCK : (size + OVERHEAD + 7) & ~7;
+  if (extra !== 0) {
+    need += extra;
+    // Beyond the heap the class below would name a row past the roots.
+    if (need > end - start) {
+      m[H_FAILED]++;
+      return 0;
+    }
+  }
   const k = a.k;
   // The request's own class (fl, sl); `row` is its first-level row in the roots.
   let fl = flOf(need);
@@ -275,6 +332,10 @@ function tlsfAllocate(a: TlsfAllocator, m: Int32Array, size: number, start: numb
   }
   m[(b >> 2) + 1] = got | USED;
   m[b >> 2] = checkWordOf(b, k);
+  if (extra !== 0) {
+    b = alignBlock(P, b, need - extra, extra - MIN_BLOCK);
+    got = m[(b >> 2) + 1] & ~FLAG_MASK;
+  }
   a.allocs++;
   if ((a.used += got) > a.peak) a.peak = a.used;
   return b + OVERHEAD;
@@ -355,18 +416,21 @@ function tlsfReallocate(a: TlsfAllocator, P: Pool, m: Int32Array, ptr: number, s
   const nsize = nh & USED ? 0 : nh;
   const rest = own + nsize - need;
   if (rest < 0) {
-    // Growing backwards into a free previous block is the generic path's; a move is done here:
-    // allocate, copy the whole payload (the request is larger), free.
     if (h & PREV_FREE) {
-      a.flush();
-      const p = reallocateCore(P, b, size, 8);
-      a.reload();
-      return p;
+      // Growing backwards into a free previous block: core.ts, through the free structure.
+      const f = growBack(P, b, need, a.alignment);
+      if (f !== 0) {
+        if ((a.used += (m[(f >> 2) + 1] & ~FLAG_MASK) - own) > a.peak) a.peak = a.used;
+        return f + OVERHEAD;
+      }
     }
-    const p = a.allocate(size);
+    // A move: allocate, copy the whole payload (the request is larger), free. A locked pool is under
+    // its lock here: the path, not the public methods, which would take it again.
+    const p = BUILD_LOCK === 'none' ? a.allocate(size) : a.path(ALLOCATE, a.slack(undefined), size);
     if (p === 0) return 0;
     m.copyWithin(p >> 2, ptr >> 2, n >> 2);
-    a.free(ptr);
+    if (BUILD_LOCK === 'none') a.free(ptr);
+    else a.path(FREE, ptr, 0);
     // A move is neither an allocation nor a free.
     a.allocs--;
     a.frees--;
@@ -401,7 +465,7 @@ function tlsfReallocate(a: TlsfAllocator, P: Pool, m: Int32Array, ptr: number, s
  */
 export function tlsfPathOver(P: Pool, poolSize: number): Pick<TlsfAllocator, 'allocate' | 'free' | 'reallocate'> {
   // No lock: the caller owns the pool for the duration.
-  const path = Object.assign(Object.create(TlsfAllocator.prototype) as TlsfAllocator, { P, poolSize, L: noLock });
+  const path = Object.assign(Object.create(TlsfAllocator.prototype) as TlsfAllocator, { P, poolSize, L: noLock, alignment: 8, shared: false });
   const m = P.m;
   return Object.assign(path, { k: m[H_SALT], allocs: m[H_ALLOCS], frees: m[H_FREES], used: m[H_USED_BYTES], peak: m[H_PEAK_USED] });
 }

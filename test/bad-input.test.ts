@@ -251,6 +251,11 @@ test('attach refuses a lock other than the one the pool was made with, naming bo
   t.is(createAllocator({ buffer: none.buffer, attach: true, lock: 'none' }).lock, 'none');
   atomics.reset();
   refusedOptions(t, { buffer: atomics.buffer, attach: true, lock: 'none' }, /the pool uses the atomics lock/, atomics.buffer);
+  // A pool in an ArrayBuffer has one allocator: its TLSF path keeps the statistics out of the header
+  // between calls, which an attached allocator would miss.
+  const plain = createAllocator({ buffer: new ArrayBuffer(8192) });
+  plain.allocate(100);
+  refusedOptions(t, { buffer: plain.buffer, attach: true }, /attach .*needs the pool in a SharedArrayBuffer/, plain.buffer);
   // A pool formatted before the lock was recorded (bits 24-25 of the config word clear) attaches as before.
   const old = new Int32Array(none.buffer);
   old[3] &= 0xffffff;

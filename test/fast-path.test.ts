@@ -6,7 +6,8 @@
  */
 import test from 'ava';
 import { allocateCore, freeCore, reallocateCore } from '../src/core.js';
-import { PoolAllocator, settle } from '../src/allocator.js';
+import { settle } from '../src/allocator.js';
+import { CoreAllocator } from '../src/core-allocator.js';
 import { createAllocator } from '../src/index.js';
 import { H_ALLOCS, H_FAILED, H_FREES, H_PEAK_USED, H_TOP, H_USED_BYTES, poolView, type Pool } from '../src/pool.js';
 import { STRUCTURES } from '../src/strategies/registry.js';
@@ -25,26 +26,37 @@ function rng(seed: number): () => number {
   };
 }
 
-for (const seed of [1, 2, 3]) {
-  test(`seed ${seed}: the fast path and the generic path give the same pointers for the same calls`, (t) => {
+/** Pools on both paths: `wide` gives both the pool alignment 64 (WideTlsfAllocator, every call aligned). */
+const CASES = [
+  { seed: 1, wide: false, lock: 'none' },
+  { seed: 2, wide: false, lock: 'interrupt' },
+  { seed: 3, wide: false, lock: 'atomics' },
+  { seed: 4, wide: true, lock: 'none' },
+] as const;
+
+for (const { seed, wide, lock } of CASES) {
+  test(`seed ${seed}, lock ${lock}${wide ? ', pool alignment 64' : ''}: the fast path and the generic path give the same pointers for the same calls`, (t) => {
     const poolSize = 48 * 1024;
-    const fast = createAllocator({ poolSize });
+    const poolAlign = wide ? 64 : 8;
+    const fast = createAllocator({ poolSize, alignment: poolAlign, lock });
+    t.is(Object.getPrototypeOf(fast).constructor.name, wide ? 'WideTlsfAllocator' : 'TlsfAllocator');
     // A second pool of the same size, driven through core.ts, on the generic class (which keeps
     // nothing outside the pool that check() and stats() could miss).
-    const other = new PoolAllocator(settle({ poolSize }));
+    const other = new CoreAllocator(settle({ poolSize, alignment: poolAlign }));
     const P: Pool = poolView(new Int32Array(other.buffer), new Uint8Array(other.buffer), STRUCTURES.tlsf, false);
     const r = rng(seed);
     const live: [number, number][] = [];
     let ops = 0;
     let failed = 0;
+    let aligned = 0;
     for (let i = 0; i < 20000; i++) {
       const dice = r();
       if (live.length > 0 && dice < 0.1) {
-        // Grow or shrink in place, or move (reallocate's generic path is reallocateCore).
+        // Grow or shrink in place (forwards, or backwards into a free previous block), or move.
         const j = Math.floor(r() * live.length);
         const size = Math.floor(Math.exp(r() * Math.log(4096)));
         const a = fast.reallocate(live[j][0], size);
-        const b = reallocateCore(P, live[j][1] - 8, size, 8);
+        const b = reallocateCore(P, live[j][1] - 8, size, poolAlign);
         t.is(a, b, `operation ${i}: reallocate(${live[j][0]}, ${size})`);
         if (a !== b) return;
         if (a === 0) failed++;
@@ -54,14 +66,17 @@ for (const seed of [1, 2, 3]) {
         fast.free(a);
         freeCore(P, b - 8);
       } else {
-        // Log-uniform sizes from 1 byte to 4 KiB: every class of fl 0 and the first eight of the rest.
+        // Log-uniform sizes from 1 byte to 4 KiB: every class of fl 0 and the first eight of the rest;
+        // one request in eight aligned to 16..1024.
         const size = Math.floor(Math.exp(r() * Math.log(4096)));
-        const a = fast.allocate(size);
-        const b = allocateCore(P, size, 8);
-        t.is(a, b, `operation ${i}: allocate(${size})`);
+        const align = r() < 0.125 ? 16 << Math.floor(r() * 7) : undefined;
+        const a = fast.allocate(size, align);
+        const b = allocateCore(P, size, Math.max(align ?? 0, poolAlign));
+        t.is(a, b, `operation ${i}: allocate(${size}, ${align})`);
         if (a !== b) return;
         if (a === 0) failed++;
         else live.push([a, b]);
+        if (align !== undefined && a !== 0) aligned++;
       }
       ops++;
     }
@@ -69,8 +84,9 @@ for (const seed of [1, 2, 3]) {
     other.check();
     t.deepEqual([...fast.blocks()].map((b) => [b.offset, b.size, b.used]), [...other.blocks()].map((b) => [b.offset, b.size, b.used]));
     t.deepEqual({ ...fast.stats(), fragmentation: 0 }, { ...other.stats(), fragmentation: 0 });
-    t.log(`${ops} operations, ${failed} allocations and reallocations failed on both`);
+    t.log(`${ops} operations, ${aligned} aligned allocations, ${failed} allocations and reallocations failed on both`);
     t.true(failed > 0 && failed < ops / 4, 'the pool was full at times, not always');
+    t.true(aligned > 500);
   });
 }
 
@@ -120,11 +136,13 @@ test('a stray write into the top word: no block outside the heap or over a live 
 test('the fast path is methods of the class (nothing made per allocator), which say DESTROYED once it is destroyed', (t) => {
   const h = createAllocator({ poolSize: 8192 });
   for (const name of ['allocate', 'free', 'reallocate']) t.false(Object.prototype.hasOwnProperty.call(h, name), `${name} is not an own property`);
-  // The interrupt lock takes the same class (the lock around its calls); a pool other threads can
-  // reach, and a debug pool, take the generic one.
+  // Every lock takes the same class (the lock around its calls); a debug pool and a traced one take
+  // the generic one.
   t.is(Object.getPrototypeOf(h), Object.getPrototypeOf(createAllocator({ poolSize: 8192, lock: 'interrupt' })), 'the interrupt lock takes the TLSF class');
-  t.not(Object.getPrototypeOf(h), Object.getPrototypeOf(createAllocator({ poolSize: 8192, lock: 'atomics' })), 'the atomics lock takes the generic class');
-  t.not(Object.getPrototypeOf(h), Object.getPrototypeOf(createAllocator({ poolSize: 8192, debug: true })), 'a debug pool takes the generic class');
+  t.is(Object.getPrototypeOf(h), Object.getPrototypeOf(createAllocator({ poolSize: 8192, lock: 'atomics' })), 'the atomics lock takes the TLSF class');
+  t.is(Object.getPrototypeOf(createAllocator({ poolSize: 8192, debug: true })), CoreAllocator.prototype, 'a debug pool takes the generic class');
+  t.is(Object.getPrototypeOf(createAllocator({ poolSize: 8192, trace: () => {} })), CoreAllocator.prototype, 'a traced pool takes the generic class');
+  t.is(Object.getPrototypeOf(createAllocator({ poolSize: 8192, strategy: 'best-fit' })), CoreAllocator.prototype, 'a list strategy takes the generic class');
   const p = h.allocate(100);
   t.not(p, 0);
   const q = h.reallocate(p, 200);

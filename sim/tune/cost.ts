@@ -12,13 +12,14 @@
  * the duration of one replay and handing them a Proxy of the pool (about 100 ns a read, so about ten
  * times slower); test/tune-cost.test.ts holds the two counts equal.
  *
- * The replay always takes the generic path (PoolAllocator), which calls those objects. A release TLSF
+ * The replay always takes the generic path (CoreAllocator), which calls those objects. A release TLSF
  * pool runs TlsfAllocator instead, whose free-structure code (the same @inline functions of tlsf.ts)
  * makes the same decisions over the same words (test/fast-path.test.ts compares the two block for
  * block); counted here, release and debug TLSF read the same words, as the list strategies always did.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { PoolAllocator, settle } from '../../src/allocator.js';
+import { settle } from '../../src/allocator.js';
+import { CoreAllocator } from '../../src/core-allocator.js';
 import type { FreeStructure, Pool } from '../../src/pool.js';
 import { STRUCTURES } from '../../src/strategies/registry.js';
 import type { StrategyName } from '../../src/types.js';
@@ -63,17 +64,17 @@ const counting: Counting | null = FROM_SOURCES && stale() ? null : await import(
  * The pool of a replay on the generic path, whatever the strategy, with free structure `s` (the
  * strategy's own by default); null when it is too small to format.
  */
-function generic(c: PoolConfig, s?: FreeStructure): PoolAllocator | null {
+function generic(c: PoolConfig, s?: FreeStructure): CoreAllocator | null {
   try {
     const settled = settle({ poolSize: c.poolSize, strategy: c.strategy, alignment: c.alignment, debug: c.debug, lock: 'none' });
-    return new PoolAllocator(s === undefined ? settled : { ...settled, s });
+    return new CoreAllocator(s === undefined ? settled : { ...settled, s });
   } catch {
     return null;
   }
 }
 
 /** Each operation's count of words read, as read(): the counting build's counter, reset after each. */
-function measured(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig, read: () => number, open: (c: PoolConfig) => PoolAllocator | null): CostResult {
+function measured(ops: readonly TraceOp[] | PackedTrace, config: PoolConfig, read: () => number, open: (c: PoolConfig) => CoreAllocator | null): CostResult {
   let worst = 0, worstAt = -1, total = 0;
   replay(ops, config, (_heap, i) => {
     const n = read();

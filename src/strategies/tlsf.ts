@@ -28,7 +28,7 @@
  * The allocate and free of release pools are tlsf-allocator.ts's methods; they use the bucket
  * functions below (m and the salt passed in: XS meters every property read).
  */
-import { BUILD_MESSAGES, frozenOnDevice } from '../build.js';
+import { BUILD_GENERIC_TLSF, BUILD_MESSAGES, frozenOnDevice } from '../build.js';
 import { badLink, corrupted } from '../guard.js';
 import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, H_SALT, H_TOP, type FreeStructure, type Pool } from '../pool.js';
 import { preempt } from '../preempt.js';
@@ -217,7 +217,8 @@ export const structure: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructu
   insert,
   remove,
   replace,
-  find,
+  // Only the generic core calls it (debug and traced pools): a bundle that has neither leaves it out.
+  find: BUILD_GENERIC_TLSF ? find : (undefined as never),
   forEach(P, visit) {
     const m = P.m;
     const k = m[H_SALT];
