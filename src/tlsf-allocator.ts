@@ -6,7 +6,7 @@
  * search, relinking in place and the top straight from the bucket functions of strategies/tlsf.ts and
  * the checks of guard.ts, which are marked @inline: the device build expands them here
  * (build/inline.mjs), so each formula is written once and the bundle makes no call for them. A block
- * that merges into another bucket costs one call (bucketMove). The rare shapes call core.ts, whose
+ * that merges into another bucket costs one call (bucketMove), as do reallocate's rarer list updates. The rare shapes call core.ts, whose
  * helpers work through the free structure: an aligned request (alignBlock) and growth into a free
  * previous block (growBack). Debug and traced pools take core-allocator.ts. The checks:
  *
@@ -441,7 +441,7 @@ function tlsfReallocate(a: TlsfAllocator, P: Pool, m: Int32Array, ptr: number, s
     // Less than a block is left: a shrinking block keeps it, a growing one takes the whole next block.
     if (need < own) return ptr;
     if (n + nsize === end) m[H_TOP] = 0;
-    else bucketRemove(m, k, n, nsize);
+    else bucketMove(m, k, n, nsize, 0, 0);
     m[((n + nsize) >> 2) + 1] &= ~PREV_FREE;
     m[w + 1] = (own + nsize) | (h & FLAG_MASK);
   } else {
@@ -449,7 +449,7 @@ function tlsfReallocate(a: TlsfAllocator, P: Pool, m: Int32Array, ptr: number, s
     const t = b + need;
     if (nsize === 0) m[(n >> 2) + 1] = nh | PREV_FREE;
     if (t + rest === end) m[H_TOP] = t;
-    else if (nsize === 0) bucketInsert(m, k, t, rest);
+    else if (nsize === 0) bucketMove(m, k, 0, 0, t, rest);
     else bucketReplace(m, k, n, nsize, t, rest);
     markFree(m, t, rest);
     m[w + 1] = need | (h & FLAG_MASK);

@@ -141,11 +141,13 @@ export function relink(m: Int32Array, k: number, old: number, b: number, head: n
 
 /**
  * bucketRemove(old) then bucketInsert(b), in one call: free block `b` of `size` bytes replaces free
- * block `old` (the same block grown, or a neighbour), in another bucket.
+ * block `old` (the same block grown, or a neighbour), in another bucket. `old` 0 only inserts, `b` 0
+ * only removes: the one called form of each, for the paths where a call costs less than the bytes
+ * of another expansion (the free structure's methods, reallocate's rarer shapes).
  */
 export function bucketMove(m: Int32Array, k: number, old: number, oldSize: number, b: number, size: number): void {
-  bucketRemove(m, k, old, oldSize);
-  bucketInsert(m, k, b, size);
+  if (old !== 0) bucketRemove(m, k, old, oldSize);
+  if (b !== 0) bucketInsert(m, k, b, size);
 }
 
 /** Free block `b` of `size` bytes takes the place of free block `old` (neither is the top). */
@@ -157,19 +159,19 @@ export function bucketReplace(m: Int32Array, k: number, old: number, oldSize: nu
 
 function insert(P: Pool, b: number, size: number): void {
   if (b + size === P.end) P.m[H_TOP] = b;
-  else bucketInsert(P.m, P.m[H_SALT], b, size);
+  else bucketMove(P.m, P.m[H_SALT], 0, 0, b, size);
 }
 
 function remove(P: Pool, b: number, size: number): void {
   if (b + size === P.end) P.m[H_TOP] = 0;
-  else bucketRemove(P.m, P.m[H_SALT], b, size);
+  else bucketMove(P.m, P.m[H_SALT], b, size, 0, 0);
 }
 
 function replace(P: Pool, old: number, oldSize: number, b: number, size: number): void {
   const m = P.m;
   if (b + size === P.end) {
     // A split of the top, or a merge that reaches the heap end: `b` is the top.
-    if (old + oldSize !== P.end) bucketRemove(m, m[H_SALT], old, oldSize);
+    if (old + oldSize !== P.end) bucketMove(m, m[H_SALT], old, oldSize, 0, 0);
     m[H_TOP] = b;
   } else {
     bucketReplace(m, m[H_SALT], old, oldSize, b, size);
