@@ -72,6 +72,7 @@ export function defaultJobs(operations = Infinity): number {
  * short one and the threads finish together (longest-processing-time scheduling). Measured on the
  * README's 200,000-operation trace, one thread each: best-fit 1.9 s, worst-fit 1.5, first-fit 1.4,
  * tlsf 1.4, next-fit 1.0 (best-fit and worst-fit walk whole lists). A strategy missing here goes first.
+ * One lane (the calling thread) keeps the registry's order.
  */
 const LONGEST_FIRST: readonly string[] = ['best-fit', 'worst-fit', 'first-fit', 'tlsf', 'next-fit'];
 
@@ -86,7 +87,9 @@ export async function tuneInWorkers(ops: readonly TraceOp[], o: TuneOptions = {}
   const report = (start: boolean) => o.onProgress?.(`${done}/${strategies.length} done; ${[...doing].map(([s, what]) => `${s}: ${what}`).join('; ')}`, start);
   const results: StrategyResult[] = new Array(strategies.length);
   const running = new Set<Worker>();
-  const order = strategies.map((_, i) => i).sort((a, b) => LONGEST_FIRST.indexOf(strategies[a]) - LONGEST_FIRST.indexOf(strategies[b]));
+  const lanes = Math.max(1, Math.min(jobs, strategies.length));
+  const order = strategies.map((_, i) => i);
+  if (lanes > 1) order.sort((a, b) => LONGEST_FIRST.indexOf(strategies[a]) - LONGEST_FIRST.indexOf(strategies[b]));
   let next = 0;
   const lane = async () => {
     while (next < strategies.length) {
@@ -104,7 +107,7 @@ export async function tuneInWorkers(ops: readonly TraceOp[], o: TuneOptions = {}
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, strategies.length)) }, lane));
+    await Promise.all(Array.from({ length: lanes }, lane));
   } catch (e) {
     // One strategy failed (a trace no pool can hold): the answer is an error, so the others' minutes are wasted.
     next = strategies.length;
