@@ -165,6 +165,9 @@ export class TlsfAllocator extends PoolAllocator {
     // A bundle built with lock `none` keeps this line only (no enter/leave, no try/finally: XS meters
     // both); any other build takes the lock, then the path: one expansion of the path either way.
     if (BUILD_LOCK === 'none') return tlsfAllocate(this, P, m, size, extra, start, end);
+    // The Node library's pools with no lock that nobody shares (the tuner's and the bench's replays):
+    // the path without the lock's calls and try/finally. Device bundles fold the test away.
+    if (BUILD_LOCK === '' && this.L === noLock && !this.shared) return this.path(ALLOCATE, extra, size);
     return this.underLock(ALLOCATE, extra, size);
   }
 
@@ -175,7 +178,8 @@ export class TlsfAllocator extends PoolAllocator {
     if (m.length === 0) return detachedError();
     if (ptr === 0) return;
     if (BUILD_LOCK === 'none') return tlsfFree(this, P, m, ptr);
-    this.underLock(FREE, ptr, 0);
+    if (BUILD_LOCK === '' && this.L === noLock && !this.shared) this.path(FREE, ptr, 0);
+    else this.underLock(FREE, ptr, 0);
   }
 
   reallocate(ptr: number, size: number): number {
@@ -186,6 +190,7 @@ export class TlsfAllocator extends PoolAllocator {
     if (typeof size !== NUMBER || (size >>> 0) !== size || size > P.end - P.start) checkSize(size, this.poolSize, REALLOCATE);
     if (ptr === 0) return this.allocate(size);
     if (BUILD_LOCK === 'none') return tlsfReallocate(this, P, m, ptr, size);
+    if (BUILD_LOCK === '' && this.L === noLock && !this.shared) return this.path(REALLOCATE, ptr, size);
     return this.underLock(REALLOCATE, ptr, size);
   }
 
