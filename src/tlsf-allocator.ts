@@ -6,9 +6,10 @@
  * search, relinking in place and the top straight from the bucket functions of strategies/tlsf.ts and
  * the checks of guard.ts, which are marked @inline: the device build expands them here
  * (build/inline.mjs), so each formula is written once and the bundle makes no call for them. A block
- * that merges into another bucket costs one call (bucketMove), as do reallocate's rarer list updates. The rare shapes call core.ts, whose
- * helpers work through the free structure: an aligned request (alignBlock) and growth into a free
- * previous block (growBack). Debug and traced pools take core-allocator.ts. The checks:
+ * that merges into another bucket costs one call (bucketMove), as do reallocate's rarer list updates.
+ * The rare shapes call core.ts, whose helpers work through the free structure: an aligned request
+ * (alignBlock) and growth into a free previous block (growBack). Debug and traced pools take
+ * core-allocator.ts. The checks:
  *
  *   allocate: the block found is 8-aligned, inside the heap, sized >= the need with a matching footer;
  *             its bucket neighbours link back to it (safe unlinking) before it leaves the bucket.
