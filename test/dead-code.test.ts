@@ -60,6 +60,8 @@ interface Features {
   debugFills: number;
   /** Calls of the hook that setPreemptHook() installs. */
   preemptionPoints: number;
+  /** The generic core's search through the pool's free structure: P.s.find(...) (core.ts take). */
+  genericFinds: number;
 }
 
 function features(code: string): Features {
@@ -102,7 +104,7 @@ function features(code: string): Features {
     return undefined;
   }
 
-  const f: Features = { strategies: [], bitScans: 0, listWalks: 0, atomics: 0, maskCalls: 0, debugFills: 0, preemptionPoints: 0 };
+  const f: Features = { strategies: [], bitScans: 0, listWalks: 0, atomics: 0, maskCalls: 0, debugFills: 0, preemptionPoints: 0, genericFinds: 0 };
   const structures: { node: AnyNode; ancestors: AnyNode[] }[] = [];
   const calls: AnyNode[] = [];
   const functionsByName = new Map<string, AnyNode>();
@@ -142,6 +144,8 @@ function features(code: string): Features {
       if (callee.type === 'MemberExpression' && !callee.computed) {
         const property = (callee.property as AnyNode).name;
         if (property === 'disable') f.maskCalls++;
+        const object = callee.object as AnyNode;
+        if (property === 'find' && object.type === 'MemberExpression' && !object.computed && (object.property as AnyNode).name === 's') f.genericFinds++;
         if (property === 'fill' && args.length > 1) {
           const value = numberOf(args[0], ancestors);
           if (value === POISON_BYTE || value === CANARY_BYTE) f.debugFills++;
@@ -220,7 +224,7 @@ test('the markers find every feature in the Node library, which keeps them all',
   const files = readdirSync(dir).filter((n) => n.endsWith('.js')).map((n) => readFileSync(join(dir, n), 'utf8').replace(/^(import|export) .*$/gm, ''));
   const f = features(files.map((text) => `{\n${text}\n}`).join('\n'));
   t.deepEqual(f.strategies, [...STRATEGY_NAMES].sort(), 'a free structure per strategy');
-  for (const key of ['bitScans', 'listWalks', 'atomics', 'maskCalls', 'debugFills', 'preemptionPoints'] as const) {
+  for (const key of ['bitScans', 'listWalks', 'atomics', 'maskCalls', 'debugFills', 'preemptionPoints', 'genericFinds'] as const) {
     t.true(f[key] > 0, `${key}: the marker no longer matches the source; update features() in this test`);
   }
 });
@@ -232,8 +236,15 @@ test('every feature is on in some target and off in another (so each marker is t
   t.true(sides((x) => x.lock === 'interrupt'), 'interrupt lock');
   t.true(sides((x) => x.debug), 'debug');
   t.true(sides((x) => x.preempt), 'preemption points');
+  t.true(sides(genericPath), 'the generic core');
   t.deepEqual([...new Set(targets.map((x) => x.strategy))].sort(), [...STRATEGY_NAMES].sort(), 'every strategy has a target');
 });
+
+/**
+ * Whether a target's pools can take the generic core (core-allocator.ts): a list strategy's, and a debug
+ * or traced TLSF pool; every other TLSF pool takes TlsfAllocator, and the bundle has no generic core.
+ */
+const genericPath = (x: (typeof targets)[number]) => LIST_STRATEGIES.has(x.strategy) || x.debug || x.trace;
 
 for (const target of targets) {
   test(`${target.name}: only ${target.strategy}, the ${target.lock} lock, ${target.debug ? 'debug' : 'release'}, ${target.preempt ? 'with' : 'no'} preemption points`, (t) => {
@@ -249,5 +260,6 @@ for (const target of targets) {
     present(f.maskCalls, target.lock === 'interrupt', 'interrupt mask calls');
     present(f.debugFills, target.debug, 'debug poison/canary fills');
     present(f.preemptionPoints, target.preempt, 'preemption points');
+    present(f.genericFinds, genericPath(target), "the generic core's search (P.s.find)");
   });
 }
