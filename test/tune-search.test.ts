@@ -108,7 +108,7 @@ test('a short trace is tuned in the calling thread (no Worker to start), with th
   t.true(ops.length <= IN_THREAD_OPERATIONS);
   const lines: string[] = [];
   const inThread = await tuneInWorkers(ops, { onProgress: (what) => lines.push(what) });
+  // The threads' results equal tune()'s: the test above (each Worker start compiles the sources, about a second).
   t.deepEqual(inThread, tune(ops));
-  t.deepEqual(inThread, await tuneInWorkers(ops, {}, 2));
   t.true(lines.some((l) => new RegExp(`^\\d/${STRATEGIES.length} done; tlsf: smallest pool, replay \\d+`).test(l)), lines.slice(-3).join(' | '));
 });
