@@ -4,7 +4,7 @@
  */
 import { NATIVE, STRATEGIES, THING, THING_NO_COMPACT } from './contenders.js';
 import { utilizationOf } from './goals.js';
-import type { Results } from './report.js';
+import type { Results } from './results.js';
 
 const COLORS: Record<string, string> = {
   tlsf: '#1b9e77',

@@ -6,7 +6,7 @@
  * stronger on that figure and trace, so no goal is met by picking thi.ng's weaker setting.
  */
 import { STRATEGIES, THING, THING_NO_COMPACT } from './contenders.js';
-import type { Results } from './report.js';
+import type { Results } from './results.js';
 import { geomean } from './stats.js';
 
 export interface GoalCheck {

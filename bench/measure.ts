@@ -14,7 +14,7 @@ import { CONTENDERS, HARNESS, NATIVE, STRATEGIES, THING, THING_NO_COMPACT, type 
 import { snapshot } from './dist.js';
 import { nodeTimings } from './node-timing.js';
 import type { Previous } from './previous.js';
-import type { Results } from './report.js';
+import type { Results } from './results.js';
 import { int, rng } from './rng.js';
 import { summarize } from './stats.js';
 import { allTraces, type UserTrace } from './traces.js';

@@ -1,35 +1,8 @@
 /** bench/results.md and the benchmark section of docs/benchmarks.md: every figure of the run as tables, with the machine it ran on. */
 import { HARNESS, NATIVE, STRATEGIES, THING, THING_NO_COMPACT } from './contenders.js';
-import type { TargetSize } from './dist.js';
 import { bestStrategy, checkGoals, utilizationOf } from './goals.js';
-import type { NodeResults } from './node-timing.js';
-import type { Previous } from './previous.js';
-import type { Program } from './program.js';
+import type { Results } from './results.js';
 import { geomean, type Summary } from './stats.js';
-import type { XSTable } from './xs-compute.js';
-
-export interface Results extends NodeResults {
-  quick: boolean;
-  machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string; date: string; xsnap: string; thing: string };
-  settings: {
-    rounds: number;
-    sampleMs: number;
-    warmMs: number;
-    nativeReps: number;
-    xsPairs: number;
-    scalingSizes: number[];
-    holeRange: number[];
-    pairSets: Record<string, number[]>;
-  };
-  programs: Program[];
-  contenders: string[];
-  nativeMemory: Map<string, Summary>;
-  xs: { perOp: XSTable; perPair: XSTable; harness: { perOp: Map<string, number>; perPair: Map<string, number> } };
-  bundles: { targets: Record<string, TargetSize>; thing: { raw: number; gzip: number } };
-  seconds: number;
-  /** The committed figures the utilization goal compares with. */
-  previous: Previous | null;
-}
 
 /** Contenders with a pool, in column order (thi.ng nc is left out of --quick runs). */
 const pooled = (r: Results) => r.contenders.filter((c) => c !== NATIVE);
