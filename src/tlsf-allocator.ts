@@ -213,8 +213,9 @@ export class TlsfAllocator extends PoolAllocator {
   }
 
   /**
-   * The path of a locked pool, under its lock: one method holding one expansion of each, which a move
-   * (reallocate) calls again for its allocate and free without taking the lock twice.
+   * The path without the lock (the caller holds it, or the pool has none): one method holding one
+   * expansion of each, which a move (reallocate) calls again for its allocate and free without taking
+   * the lock twice. Builds with lock `none` expand the paths in the public methods instead.
    */
   path(call: number, ptr: number, size: number): number {
     if (BUILD_LOCK === 'none') return 0;
