@@ -197,7 +197,9 @@ export class TlsfAllocator extends PoolAllocator {
 
   /**
    * allocate (`ptr`: its slack), free or reallocate (`call`) of a pool with a lock, its arguments
-   * checked: the path under the lock, the statistics of a shared pool read in and written back.
+   * checked: the path under the lock, the statistics of a shared pool read in and written back. A
+   * bundle with the interrupt lock runs the path here, one call less under the mask; any other calls
+   * path(), which a move can call again without the lock (the atomics lock cannot be taken twice).
    */
   private underLock(call: number, ptr: number, size: number): number {
     // Never called in a build with lock `none`: this empties the method there.
@@ -205,6 +207,7 @@ export class TlsfAllocator extends PoolAllocator {
     const token = this.L.enter();
     try {
       if (sharedPool(this)) this.reload();
+      if (BUILD_LOCK === 'interrupt') return runPath(this, this.P!, call, ptr, size);
       return this.path(call, ptr, size);
     } finally {
       if (sharedPool(this)) this.flush();
@@ -215,17 +218,22 @@ export class TlsfAllocator extends PoolAllocator {
   /**
    * The path without the lock (the caller holds it, or the pool has none): one method holding one
    * expansion of each, which a move (reallocate) calls again for its allocate and free without taking
-   * the lock twice. Builds with lock `none` expand the paths in the public methods instead.
+   * the lock twice. Builds with lock `none` expand the paths in the public methods instead, builds with
+   * the interrupt lock in underLock().
    */
   path(call: number, ptr: number, size: number): number {
-    if (BUILD_LOCK === 'none') return 0;
-    const P = this.P!;
-    const m = P.m;
-    if (call === ALLOCATE) return tlsfAllocate(this, P, m, size, ptr, P.start, P.end);
-    if (call === REALLOCATE) return tlsfReallocate(this, P, m, ptr, size);
-    tlsfFree(this, P, m, ptr);
-    return 0;
+    if (BUILD_LOCK === 'none' || BUILD_LOCK === 'interrupt') return 0;
+    return runPath(this, this.P!, call, ptr, size);
   }
+}
+
+/** allocate (`ptr`: its slack), free or reallocate, as `call` says: the one expansion of each path. @inline */
+function runPath(a: TlsfAllocator, P: Pool, call: number, ptr: number, size: number): number {
+  const m = P.m;
+  if (call === ALLOCATE) return tlsfAllocate(a, P, m, size, ptr, P.start, P.end);
+  if (call === REALLOCATE) return tlsfReallocate(a, P, m, ptr, size);
+  tlsfFree(a, P, m, ptr);
+  return 0;
 }
 
 /**
@@ -432,11 +440,12 @@ function tlsfReallocate(a: TlsfAllocator, P: Pool, m: Int32Array, ptr: number, s
       }
     }
     // A move: allocate, copy the whole payload (the request is larger), free. A locked pool is under
-    // its lock here: the path, not the public methods, which would take it again.
-    const p = BUILD_LOCK === 'none' ? a.allocate(size) : a.path(ALLOCATE, a.slack(undefined), size);
+    // its lock here. The interrupt lock nests (enter() returns the mask's state, leave() restores it),
+    // so its builds call the public methods; any other lock takes path(), which does not lock again.
+    const p = BUILD_LOCK === 'none' || BUILD_LOCK === 'interrupt' ? a.allocate(size) : a.path(ALLOCATE, a.slack(undefined), size);
     if (p === 0) return 0;
     m.copyWithin(p >> 2, ptr >> 2, n >> 2);
-    if (BUILD_LOCK === 'none') a.free(ptr);
+    if (BUILD_LOCK === 'none' || BUILD_LOCK === 'interrupt') a.free(ptr);
     else a.path(FREE, ptr, 0);
     // A move is neither an allocation nor a free.
     a.allocs--;
