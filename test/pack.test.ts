@@ -24,7 +24,7 @@ const npm = (args: string[], cwd: string) => exec('npm', [...args, '--no-audit',
  * second of CPU each).
  */
 const bin = (cwd: string) => (args: string[]) => exec(process.execPath, [join(app, 'node_modules', '.bin', 'mcalloc'), ...args], { cwd, maxBuffer: 1 << 24 });
-const npx = bin(app);
+const mcallocInApp = bin(app);
 
 interface Packed { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
 let packed: Packed;
@@ -89,12 +89,12 @@ console.log(heap.stats().usedBlocks);
 test('npx mcalloc --version, --help, sim and tune run from the compiled CLI', async (t) => {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
   t.is((await exec('npx', ['mcalloc', '--version'], { cwd: app })).stdout, `${version}\n`);
-  t.regex((await npx(['--help'])).stdout, /^usage: mcalloc <command>/);
-  const sim = await npx(['sim', '--ops', '3000', '--record', 'run.trace']);
+  t.regex((await mcallocInApp(['--help'])).stdout, /^usage: mcalloc <command>/);
+  const sim = await mcallocInApp(['sim', '--ops', '3000', '--record', 'run.trace']);
   t.regex(sim.stdout, /^verdict +PASS/m);
   t.regex(readFileSync(join(app, 'run.trace'), 'utf8'), /^# mcalloc sim: target sim, /);
   // The trace's header names the target sim: found among the shipped targets (the app has no ./targets).
-  const tune = await npx(['tune', '--trace', 'run.trace', '--json']);
+  const tune = await mcallocInApp(['tune', '--trace', 'run.trace', '--json']);
   const doc = JSON.parse(tune.stdout);
   t.is(doc.target.name, 'sim');
   t.true(doc.target.shipped);
