@@ -211,3 +211,62 @@ export function reallocTrace(steps: number, seed = 6): TraceOp[] {
   t.free(buffer);
   return t.ops;
 }
+
+/**
+ * The CS:APP malloc-lab `binary` kind: small long-lived blocks interleaved with large short-lived ones.
+ * Each round allocates pairs (a small block of 16-64 B that stays, a large one of 256-512 B), frees every
+ * large one, then asks for larger blocks (512-1024 B) in the space they left, and frees those. An
+ * allocator that puts small and large blocks in the same free space leaves the large holes split by
+ * small blocks, too short for the larger requests.
+ */
+export function binaryTrace(rounds: number, pairs = 48, seed = 7): TraceOp[] {
+  const r = rng(seed);
+  const t = new Recorder();
+  const small: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const large: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      small.push(t.alloc(int(r, 16, 64)));
+      large.push(t.alloc(int(r, 256, 512)));
+    }
+    for (const id of large) t.free(id);
+    const larger: number[] = [];
+    for (let i = 0; i < pairs / 2; i++) larger.push(t.alloc(int(r, 512, 1024)));
+    for (const id of larger) t.free(id);
+    // The small blocks live for two rounds, freed in random order, as long-lived objects go in time.
+    while (small.length > pairs) t.free(takeRandom(r, small));
+  }
+  for (const id of small) t.free(id);
+  return t.ops;
+}
+
+/**
+ * The CS:APP malloc-lab `realloc2` kind: a buffer grown by reallocate in small steps (5-64 B) from
+ * 2-4 KiB, a 16-64 B block allocated after each step and freed a few steps later. The small blocks
+ * are the buffer's neighbours: placed where the buffer wants to grow, they force a move at every step.
+ * At 16-24 KiB the buffer is released and a new one starts.
+ */
+export function reallocNeighboursTrace(steps: number, seed = 8): TraceOp[] {
+  const r = rng(seed);
+  const t = new Recorder();
+  let size = int(r, 2048, 4096);
+  let cap = int(r, 16384, 24576);
+  let buffer = t.alloc(size);
+  const small: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    size += int(r, 5, 64);
+    if (size > cap) {
+      t.free(buffer);
+      size = int(r, 2048, 4096);
+      cap = int(r, 16384, 24576);
+      buffer = t.alloc(size);
+      continue;
+    }
+    t.realloc(buffer, size);
+    small.push(t.alloc(int(r, 16, 64)));
+    if (small.length > 3) t.free(small.shift()!);
+  }
+  for (const id of small) t.free(id);
+  t.free(buffer);
+  return t.ops;
+}

@@ -7,7 +7,9 @@ import { basename, join } from 'node:path';
 import { parseTrace, type TraceOp } from '../sim/trace.js';
 import { compile, type Program } from './program.js';
 import { recordedTraces, type Create } from './recorded.js';
-import { adversarialFirstFitTrace, coalescingTrace, embeddedTrace, randomReallocTrace, reallocTrace } from './synthetic.js';
+import {
+  adversarialFirstFitTrace, binaryTrace, coalescingTrace, embeddedTrace, randomReallocTrace, reallocNeighboursTrace, reallocTrace,
+} from './synthetic.js';
 
 /** Operations asked of the simulator per recorded trace. */
 const RECORDED_OPS = 20000;
@@ -46,6 +48,8 @@ export function allTraces(create: Create, user: readonly UserTrace[]): Program[]
     compile('adversarial-ff', 'synthetic (seed 3): large holes below small holes, then small long-lived objects interleaved with large transient buffers', adversarialFirstFitTrace(8)),
     compile('coalescing', 'synthetic (seed 5), the CS:APP coalescing kind: two blocks of one size (2-4 KiB) allocated and freed in pairs that merge, now and then one of twice the size in the merged space', coalescingTrace(2000)),
     compile('realloc', 'synthetic (seed 6), the CS:APP realloc kind: one buffer grown by reallocate in steps of 16-192 B up to 8-16 KiB, a small block allocated after each step and freed a step later, records kept until the buffer is released', reallocTrace(3000)),
+    compile('binary', 'synthetic (seed 7), the CS:APP binary kind: 48 pairs of a small long-lived block (16-64 B) and a large transient one (256-512 B), the large ones freed, then 24 larger requests (512-1024 B), 60 rounds', binaryTrace(60)),
+    compile('realloc-neighbours', 'synthetic (seed 8), the CS:APP realloc2 kind: a buffer grown by reallocate in steps of 5-64 B from 2-4 KiB up to 16-24 KiB, a 16-64 B block allocated after each step and freed three steps later', reallocNeighboursTrace(3000)),
     ...recordedTraces(create, RECORDED_OPS, 60000).map((t) => compile(t.name, t.recorded.source, t.recorded.ops)),
     ...deviceTraces(),
   ];
