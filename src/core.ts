@@ -16,7 +16,7 @@
  *
  * Sizes here are block sizes (header included); `need` is a request converted by blockNeed().
  */
-import { BUILD_DEBUG, BUILD_MESSAGES } from './build.js';
+import { BUILD_DEBUG, BUILD_MESSAGES, BUILD_STRATEGY } from './build.js';
 import { corrupted, freeSizeAt, nextHeader, prevFree } from './guard.js';
 import { poison, poisonProblem, seal } from './poison.js';
 import { preempt } from './preempt.js';
@@ -60,6 +60,19 @@ function take(P: Pool, need: number): number {
   if (size < need) corrupted(b, BUILD_MESSAGES && `the free structure offers ${size} bytes for a ${need}-byte block`);
   preempt();
   const rest = size - need;
+  if (rest >= MIN_BLOCK && (BUILD_STRATEGY === '' || BUILD_STRATEGY === 'tlsf') && P.s.highEnd !== undefined && P.s.highEnd(P, b, size, need)) {
+    // [ b: rest, stays free ][ u: need ]: the free block keeps its start, the next block loses PREV_FREE.
+    const u = b + rest;
+    if (BUILD_DEBUG !== 0 && P.debug) checkPoison(P, b, u, b + size - 4);
+    P.s.replace(P, b, size, b, rest);
+    markFree(m, b, rest);
+    // Debug pools: the footer may have taken the size word of a tombstone at u-8: poison its check word.
+    if (BUILD_DEBUG !== 0 && P.debug && rest > MIN_BLOCK) poison(P, u - 8, u - 4);
+    m[((b + size) >> 2) + 1] &= ~PREV_FREE;
+    m[(u >> 2) + 1] = need | USED | PREV_FREE;
+    m[u >> 2] = checkWord(m, u);
+    return u;
+  }
   if (BUILD_DEBUG !== 0 && P.debug) checkPoison(P, b, b + 12, rest >= MIN_BLOCK ? b + need : b + size - 4);
   if (rest >= MIN_BLOCK) {
     const r = b + need;

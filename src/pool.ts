@@ -31,12 +31,9 @@
  * size and footer is checked before it is acted on (guard.ts). The heap bounds the code relies on are
  * kept in the Pool object, not read back from the header.
  */
-/** Math.imul as a module constant: XS then reads one name instead of a global and a property. */
-const imul = Math.imul;
-
 export const MAGIC = 0x4d43414c; // 'MCAL'
-/** 4: TLSF keeps the free block at the heap end out of its buckets (H_TOP). */
-export const VERSION = 4;
+/** 5: TLSF has 8 second-level classes (was 16), and cuts small blocks from the high end of a free block. */
+export const VERSION = 5;
 
 // Header word indices.
 export const H_MAGIC = 0;
@@ -73,8 +70,12 @@ export const H_FL_BITMAP = 17;
 /** Where the strategy's roots (TLSF second-level bitmaps and bucket heads) start. */
 export const H_ROOTS = 18;
 
-/** The multiplier of checkWordOf() (2^32 / golden ratio). */
-export const CHECK_MIX = 0x9e3779b1;
+/**
+ * The multiplier of checkWordOf(): odd, so that the product modulo 2^32 is a bijection of b ^ salt, and
+ * of 16 bits (2^16 / golden ratio), so that the product of a 32-bit word by it is exact in a double and
+ * `| 1` takes its low 32 bits: no Math.imul call, which costs XS a call per check word.
+ */
+export const CHECK_MIX = 0x9e37;
 
 export const USED = 1;
 export const PREV_FREE = 2;
@@ -111,6 +112,11 @@ export interface FreeStructure {
   /** Block `b` takes the place of free block `old` (they overlap or touch): merges and splits. */
   replace(P: Pool, old: number, oldSize: number, b: number, size: number): void;
   /**
+   * Whether a block of `need` bytes is cut from the high end of free block `b` of `size` bytes (which
+   * keeps its low end free), not from its low end. Absent: always the low end (the list strategies).
+   */
+  highEnd?(P: Pool, b: number, size: number, need: number): boolean;
+  /**
    * A candidate free block for `size` bytes, or 0. Does not remove it; the core checks it (freeSizeAt)
    * before use. Walks are bounded whatever the links say.
    */
@@ -145,7 +151,7 @@ export function blockSizeOf(m: Int32Array, b: number): number {
  * pool holds no valid block. @inline
  */
 export function checkWordOf(b: number, k: number): number {
-  return imul(b ^ k, CHECK_MIX) | 1;
+  return ((b ^ k) * 0x9e37) | 1;
 }
 
 /** checkWordOf with the pool's salt. @inline */

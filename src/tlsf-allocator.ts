@@ -36,7 +36,7 @@ import {
 } from './pool.js';
 import { preempt } from './preempt.js';
 import {
-  FALLBACK_SCAN, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketFloor, bucketInsert, bucketMove, bucketRemove, bucketReplace,
+  FALLBACK_SCAN, HIGH_END_MAX, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketFloor, bucketInsert, bucketMove, bucketRemove, bucketReplace,
   bucketUnlink, clz32, flOf, relink, slOf,
 } from './strategies/tlsf.js';
 
@@ -267,6 +267,7 @@ function tlsfAllocate(a: TlsfAllocator, P: Pool, m: Int32Array, size: number, ex
   let sl = slOf(need, fl);
   let row = H_ROOTS + fl * ROW;
   let b = m[row + 1 + sl];
+  // The size of the block handed out, and PREV_FREE when it is cut from a free block's high end.
   let got = 0;
   // Own bucket first (closer fits), at most FALLBACK_SCAN blocks; what is found is checked below.
   if (b !== 0 && m[(b >> 2) + 1] < need) {
@@ -303,6 +304,19 @@ function tlsfAllocate(a: TlsfAllocator, P: Pool, m: Int32Array, size: number, ex
     const bsize = m[(b >> 2) + 1];
     if (!isFreeBlock(m, b, bsize, need, start, end)) corrupted(b, BUILD_MESSAGES && `the free structure offers a bad block (size word ${bsize}) for ${need} bytes`);
     const rest = bsize - need;
+    if (need <= HIGH_END_MAX && rest >= MIN_BLOCK) {
+      // A small block from the high end: b stays free, smaller, where it was (its place in the list
+      // too while it stays in its bucket), and larger requests keep its low end.
+      if (fl === 0 || rest < bucketFloor(fl, sl)) {
+        bucketUnlink(m, k, b, fl, sl, row);
+        bucketInsert(m, k, b, rest);
+      }
+      markFree(m, b, rest);
+      m[((b + bsize) >> 2) + 1] &= ~PREV_FREE;
+      b += rest;
+      got = need | PREV_FREE;
+      break bucket;
+    }
     const r = b + need;
     // The rest keeps b's place in the list when it is no smaller than the bucket's lowest size (fl 0:
     // one size per bucket, so never); else b leaves its bucket and the rest goes to a lower one.
@@ -334,25 +348,34 @@ function tlsfAllocate(a: TlsfAllocator, P: Pool, m: Int32Array, size: number, ex
     preempt();
     const rest = tsize - need;
     got = tsize;
-    if (rest >= MIN_BLOCK) {
+    if (rest < MIN_BLOCK) {
+      m[H_TOP] = 0;
+      m[(end >> 2) + 1] = USED;
+    } else if (need <= SMALL) {
+      // The smallest blocks from the top's far end, away from the larger ones its low end gives:
+      // the rest no longer ends the heap, so it goes to a bucket.
+      m[H_TOP] = 0;
+      bucketInsert(m, k, b, rest);
+      markFree(m, b, rest);
+      m[(end >> 2) + 1] = USED;
+      b += rest;
+      got = need | PREV_FREE;
+    } else {
       const r = b + need;
       m[H_TOP] = r;
       m[(r >> 2) + 1] = rest;
       m[(end >> 2) - 1] = rest;
       got = need;
-    } else {
-      m[H_TOP] = 0;
-      m[(end >> 2) + 1] = USED;
     }
   }
   m[(b >> 2) + 1] = got | USED;
   m[b >> 2] = checkWordOf(b, k);
   if (extra !== 0) {
     b = alignBlock(P, b, need - extra, extra - MIN_BLOCK);
-    got = m[(b >> 2) + 1] & ~FLAG_MASK;
+    got = m[(b >> 2) + 1];
   }
   a.allocs++;
-  if ((a.used += got) > a.peak) a.peak = a.used;
+  if ((a.used += got & ~FLAG_MASK) > a.peak) a.peak = a.used;
   return b + OVERHEAD;
 }
 
@@ -391,12 +414,19 @@ function tlsfFree(a: TlsfAllocator, P: Pool, m: Int32Array, ptr: number): void {
     // below its bucket's upper bound (fl 0: one size per bucket, so never).
     if (!(nh & USED)) bucketRemove(m, k, n, nh);
     const sh = 31 - clz32(fsize) - SL_LOG2;
-    if (fsize < SMALL || size >= ((fsize >>> sh) + 1) << sh) bucketMove(m, k, f, fsize, f, size);
+    if (fsize < SMALL || size >= ((fsize >>> sh) + 1) << sh) {
+      // The common merge (a block freed after a free one): expanded, as a call costs XS more than the bytes.
+      bucketRemove(m, k, f, fsize);
+      bucketInsert(m, k, f, size);
+    }
   } else if (!(nh & USED)) {
     // [ b ][ next free ]: b takes next's place in the list if the bucket stays the same.
     const sh = 31 - clz32(nh) - SL_LOG2;
     if (nh >= SMALL && size < ((nh >>> sh) + 1) << sh) relink(m, k, n, b, H_ROOTS + (sh + SL_LOG2 - SMALL_LOG2 + 1) * ROW + 1 + ((nh >>> sh) ^ SL_COUNT));
-    else bucketMove(m, k, n, nh, b, size);
+    else {
+      bucketRemove(m, k, n, nh);
+      bucketInsert(m, k, b, size);
+    }
   } else {
     bucketInsert(m, k, b, size);
   }

@@ -33,7 +33,7 @@ import { badLink, corrupted } from '../guard.js';
 import { H_FL_BITMAP, H_FL_COUNT, H_ROOTS, H_SALT, H_TOP, type FreeStructure, type Pool } from '../pool.js';
 import { preempt } from '../preempt.js';
 
-export const SL_LOG2 = 4;
+export const SL_LOG2 = 3;
 export const SL_COUNT = 1 << SL_LOG2;
 /** Words per first-level class in the roots: its second-level bitmap and SL_COUNT bucket heads. */
 export const ROW = SL_COUNT + 1;
@@ -41,6 +41,8 @@ export const SMALL_LOG2 = SL_LOG2 + 3;
 /** Below this every size has a bucket of its own (fl 0). */
 export const SMALL = 1 << SMALL_LOG2;
 export const FALLBACK_SCAN = 4;
+/** The largest block cut from the high end of a bucket's block: requests of up to 256 bytes. */
+export const HIGH_END_MAX = 264;
 
 /** Math.clz32 as a module constant: XS then reads one name instead of a global and a property. */
 export const clz32 = Math.clz32;
@@ -173,9 +175,18 @@ function replace(P: Pool, old: number, oldSize: number, b: number, size: number)
     // A split of the top, or a merge that reaches the heap end: `b` is the top.
     if (old + oldSize !== P.end) bucketMove(m, m[H_SALT], old, oldSize, 0, 0);
     m[H_TOP] = b;
+  } else if (old + oldSize === P.end) {
+    // The top cut at its high end: the rest no longer ends the heap.
+    m[H_TOP] = 0;
+    bucketMove(m, m[H_SALT], 0, 0, b, size);
   } else {
     bucketReplace(m, m[H_SALT], old, oldSize, b, size);
   }
+}
+
+/** The placement policy's one statement (TlsfAllocator's allocate expands the same two tests). */
+function highEnd(P: Pool, b: number, size: number, need: number): boolean {
+  return b + size === P.end ? need <= SMALL : need <= HIGH_END_MAX;
 }
 
 function find(P: Pool, size: number): number {
@@ -219,6 +230,7 @@ export const structure: FreeStructure = /*#__PURE__*/ frozenOnDevice<FreeStructu
   insert,
   remove,
   replace,
+  highEnd,
   // Only the generic core calls it (debug and traced pools): a bundle that has neither leaves it out.
   find: BUILD_GENERIC_TLSF ? find : (undefined as never),
   forEach(P, visit) {
