@@ -1,5 +1,5 @@
 /**
- * The bench's two short-list trace kinds are what they claim (seeded, valid, the pattern named), and the
+ * The bench's CS:APP-like trace kinds are what they claim (seeded, valid, the pattern named), and the
  * baseline run's results are read back for the utilization goal. No benchmark run.
  */
 import test from 'ava';
@@ -10,7 +10,7 @@ import { BaselineError, parsePrevious, readPrevious } from '../bench/previous.js
 import { makeAdapter, type ContenderSpec, type CreateAllocator } from '../bench/contenders.js';
 import { replay } from '../bench/harness.mjs';
 import { compile } from '../bench/program.js';
-import { coalescingTrace, reallocTrace } from '../bench/synthetic.js';
+import { binaryTrace, coalescingTrace, reallocNeighboursTrace, reallocTrace } from '../bench/synthetic.js';
 import { minimalPool } from '../bench/utilization.js';
 import { createAllocator } from '../src/index.js';
 import { formatTrace, parseTrace, type TraceOp } from '../sim/trace.js';
@@ -68,6 +68,61 @@ test('realloc trace: one buffer grown by reallocate, small blocks behind it, so 
   const moves = { inPlace: 0, moved: 0 };
   t.true(replays(heap, ops, (moved) => moves[moved ? 'moved' : 'inPlace']++));
   t.true(moves.inPlace > 100 && moves.moved > 10, JSON.stringify(moves));
+});
+
+test('binary trace: small long-lived blocks between large transient ones, then larger requests after the large ones are gone', (t) => {
+  const ops = binaryTrace(6);
+  t.deepEqual(binaryTrace(6), ops);
+  t.notDeepEqual(binaryTrace(6, 48, 9), ops);
+  t.deepEqual(parseTrace(formatTrace(ops)), ops);
+  const size = new Map<number, number>();
+  let largerWhileLargeLive = 0;
+  let larger = 0;
+  for (const o of ops) {
+    if (o.op === 'r') t.fail('no reallocate in this kind');
+    else if (o.op === 'a') {
+      t.true((o.size >= 16 && o.size <= 64) || (o.size >= 256 && o.size <= 1024), `size ${o.size}`);
+      if (o.size > 512) {
+        larger++;
+        if ([...size.values()].some((s) => s >= 256 && s <= 512)) largerWhileLargeLive++;
+      }
+      size.set(o.id, o.size);
+    } else size.delete(o.id);
+  }
+  t.true(larger >= 6 * 20, `${larger} larger requests`);
+  t.is(largerWhileLargeLive, 0, 'every large block is freed before the larger requests come');
+  t.is(size.size, 0, 'everything is freed at the end');
+  // Small blocks outlive rounds: some are live when the next round's large ones are allocated.
+  const heap = createAllocator({ poolSize: 1 << 17, strategy: 'first-fit', lock: 'none' });
+  t.true(replays(heap, ops));
+});
+
+test('realloc-neighbours trace: a buffer grown in small steps, a small block allocated after each and freed three steps later', (t) => {
+  const ops = reallocNeighboursTrace(500);
+  t.deepEqual(reallocNeighboursTrace(500), ops);
+  t.deepEqual(parseTrace(formatTrace(ops)), ops);
+  const size = new Map<number, number>();
+  const smallBorn: number[] = [];
+  const lifetimes: number[] = [];
+  let step = 0;
+  for (const o of ops) {
+    if (o.op === 'r') {
+      t.true(o.size - size.get(o.id)! >= 5 && o.size - size.get(o.id)! <= 64);
+      size.set(o.id, o.size);
+      step++;
+    } else if (o.op === 'a') {
+      size.set(o.id, o.size);
+      if (o.size <= 64) smallBorn[o.id] = step;
+    } else {
+      if (smallBorn[o.id] !== undefined) lifetimes.push(step - smallBorn[o.id]);
+      size.delete(o.id);
+    }
+  }
+  t.true(step >= 450);
+  t.is(size.size, 0);
+  // Three growth steps each, but for the last three, freed at the end.
+  t.deepEqual(new Set(lifetimes.slice(0, -3)), new Set([3]));
+  t.is(lifetimes.length, step);
 });
 
 type Heap = ReturnType<typeof createAllocator>;

@@ -19,7 +19,8 @@
  * - TLSF: Masmano et al. (ECRTS 2004) bound the time of each operation, not the space; no closed-form
  *   worst case for TLSF's good fit is known to us. Derived here from tlsf.ts: find() rounds a request up
  *   to its size class, and any block of that class or above is found, so it fails only when every free
- *   block is below the class start C(B) <= B·(1 + 1/16): the any-fit bound with B replaced by C(B).
+ *   block is below the class start C(B) <= B·(1 + 1/SL_COUNT), 1/8: the any-fit bound with B replaced by
+ *   C(B). Where in the block found a request is cut (its high or low end) does not enter.
  * - next fit, worst fit: no bound better than any fit is known to us.
  * - any allocator that does not move blocks: some trace with these M and n needs about ½·M·log2 n
  *   (Robson 1971, JACM 18(3); Robson 1974, JACM 21(3)): no strategy can promise less.

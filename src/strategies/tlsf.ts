@@ -2,17 +2,20 @@
  * Two-level segregated fit (Masmano et al., 2004): O(1) find, insert and remove, whatever the number of
  * free blocks. Free blocks sit in buckets by size; two bitmaps say which buckets are non-empty.
  *
- *   first level (fl): power of two of the size       second level (sl): 16 equal slices of that range
+ *   first level (fl): power of two of the size       second level (sl): 8 equal slices of that range
  *
  *   H_FL_BITMAP   [ ... 0 1 0 1 1 ]  bit fl set <=> slBitmap[fl] != 0
- *   slBitmap[fl]  [ 16 bits ]        bit sl set <=> heads[fl][sl] != 0
+ *   slBitmap[fl]  [ 8 bits ]         bit sl set <=> heads[fl][sl] != 0
  *   heads[fl][sl] -> [ free ] <-> [ free ] -> 0     (links at b+0 / b+8 XOR-ed with the salt, as in pool.ts)
  *
- *   roots, from H_ROOTS, 17 words per first-level class (so a bucket's index needs no header read):
- *   [ slBitmap[0] heads[0][0..15] ][ slBitmap[1] heads[1][0..15] ] ...
+ *   roots, from H_ROOTS, 9 words per first-level class (so a bucket's index needs no header read):
+ *   [ slBitmap[0] heads[0][0..7] ][ slBitmap[1] heads[1][0..7] ] ...
  *
- *   size < 128:  fl = 0, sl = size / 8                      (exact classes of 8 bytes)
- *   size >= 128: fl = log2(size) - 6, sl = the next 4 bits below the top bit
+ *   size < 64:   fl = 0, sl = size / 8                      (exact classes of 8 bytes)
+ *   size >= 64:  fl = log2(size) - 5, sl = the next 3 bits below the top bit
+ *
+ * 8 slices, not the paper's 16 or 32: half the roots (a pool's header is its smallest pools' largest
+ * loss), and the own-bucket scan below takes back most of what a coarser class skips.
  *
  * The top, the free block that ends at the heap end, is not in a bucket: H_TOP names it (dlmalloc's
  * "top chunk"), so that it grows and shrinks without list work: allocating from it, or freeing the
@@ -20,10 +23,12 @@
  * own blocks: when no bucket has a fit, or when it lies in a lower class than the fit found. A free
  * block is the top exactly when it ends at the heap end; insert, remove and replace decide by that.
  *
- * find() first looks at no more than FALLBACK_SCAN blocks of the request's own bucket (all within 1/16
+ * find() first looks at no more than FALLBACK_SCAN blocks of the request's own bucket (all within 1/8
  * of the request): a close fit keeps larger blocks whole for larger requests. Failing that it searches
  * the bitmaps from the next class up, where any block is large enough (two bit scans, Math.clz32).
- * Either way the bound stays constant.
+ * Either way the bound stays constant. Where in the block found a request goes is highEnd()'s rule:
+ * requests of up to 256 bytes from its high end, and of the top only blocks of up to SMALL bytes, so
+ * that small blocks gather apart from large ones (docs/design.md, "Where TLSF places a block").
  *
  * The allocate and free of release pools are tlsf-allocator.ts's methods; they use the bucket
  * functions below (m and the salt passed in: XS meters every property read).
@@ -47,7 +52,7 @@ export const HIGH_END_MAX = 264;
 /** Math.clz32 as a module constant: XS then reads one name instead of a global and a property. */
 export const clz32 = Math.clz32;
 
-/** The first-level class of a block of `size` bytes: 0 below SMALL, else log2(size) - 6. @inline */
+/** The first-level class of a block of `size` bytes: 0 below SMALL, else log2(size) - 5. @inline */
 export function flOf(size: number): number {
   return size < SMALL ? 0 : 31 - clz32(size) - (SMALL_LOG2 - 1);
 }
