@@ -151,7 +151,7 @@ export function blockSizeOf(m: Int32Array, b: number): number {
  * pool holds no valid block. @inline
  */
 export function checkWordOf(b: number, k: number): number {
-  return ((b ^ k) * 0x9e37) | 1;
+  return ((b ^ k) * CHECK_MIX) | 1;
 }
 
 /** checkWordOf with the pool's salt. @inline */
