@@ -36,7 +36,7 @@ import {
 } from './pool.js';
 import { preempt } from './preempt.js';
 import {
-  FALLBACK_SCAN, HIGH_END_MAX, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketFloor, bucketInsert, bucketMove, bucketRemove, bucketReplace,
+  FALLBACK_SCAN, HIGH_END_MAX, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketFloor, bucketInsert, bucketMove, bucketRemove,
   bucketUnlink, clz32, flOf, relink, slOf,
 } from './strategies/tlsf.js';
 
@@ -299,6 +299,9 @@ function tlsfAllocate(a: TlsfAllocator, P: Pool, m: Int32Array, size: number, ex
       if (ts >= need && ts < bucketFloor(fl, sl)) break bucket;
       b = m[row + 1 + sl];
       if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
+      // The smaller of the bucket's first two blocks (both fit; a bad link reads undefined and loses).
+      const c = m[b >> 2] ^ k;
+      if (c !== 0 && m[(c >> 2) + 1] < m[(b >> 2) + 1]) b = c;
     }
     preempt();
     const bsize = m[(b >> 2) + 1];
@@ -496,7 +499,19 @@ function tlsfReallocate(a: TlsfAllocator, P: Pool, m: Int32Array, ptr: number, s
     if (nsize === 0) m[(n >> 2) + 1] = nh | PREV_FREE;
     if (t + rest === end) m[H_TOP] = t;
     else if (nsize === 0) bucketMove(m, k, 0, 0, t, rest);
-    else bucketReplace(m, k, n, nsize, t, rest);
+    else {
+      // The next block, shrunk to t (growth in place, the common shape of reallocate): it keeps its
+      // place in the list while it stays in its bucket, else moves to a lower one. Expanded: XS meters calls.
+      const nfl = flOf(nsize);
+      const nsl = slOf(nsize, nfl);
+      const tfl = flOf(rest);
+      if (tfl === nfl && slOf(rest, tfl) === nsl) {
+        relink(m, k, n, t, H_ROOTS + nfl * ROW + 1 + nsl);
+      } else {
+        bucketUnlink(m, k, n, nfl, nsl, H_ROOTS + nfl * ROW);
+        bucketInsert(m, k, t, rest);
+      }
+    }
     markFree(m, t, rest);
     m[w + 1] = need | (h & FLAG_MASK);
   }

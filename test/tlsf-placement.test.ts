@@ -50,6 +50,23 @@ for (const [kind, options] of kinds) {
     a.check();
   });
 
+  test(`${kind}: from the next class up, the smaller of the bucket's first two blocks`, (t) => {
+    const { a } = heapOf(options);
+    // Two free blocks of 1024 and 1040 bytes, one bucket (1024-1151); the later freed is its head.
+    const small = a.allocate(1016);
+    const fence1 = a.allocate(400);
+    const large = a.allocate(1032);
+    const fence2 = a.allocate(400);
+    a.free(small);
+    a.free(large);
+    // 608 bytes: a lower class, so the search takes that bucket, where both fit.
+    t.is(a.allocate(600), small);
+    t.is(a.allocate(600), large);
+    a.free(fence1);
+    a.free(fence2);
+    a.check();
+  });
+
   test(`${kind}: a buffer grown by reallocate keeps its place while small blocks come and go between the steps`, (t) => {
     const { a } = heapOf(options);
     let buffer = a.allocate(2000);

@@ -25,8 +25,8 @@
  *
  * find() first looks at no more than FALLBACK_SCAN blocks of the request's own bucket (all within 1/8
  * of the request): a close fit keeps larger blocks whole for larger requests. Failing that it searches
- * the bitmaps from the next class up, where any block is large enough (two bit scans, Math.clz32).
- * Either way the bound stays constant. Where in the block found a request goes is highEnd()'s rule:
+ * the bitmaps from the next class up, where any block is large enough (two bit scans, Math.clz32),
+ * and takes the smaller of that bucket's first two blocks. Either way the bound stays constant. Where in the block found a request goes is highEnd()'s rule:
  * requests of up to 256 bytes from its high end, and of the top only blocks of up to SMALL bytes, so
  * that small blocks gather apart from large ones (docs/design.md, "Where TLSF places a block").
  *
@@ -220,6 +220,9 @@ function find(P: Pool, size: number): number {
   const sl = 31 - clz32(slMap & -slMap);
   b = m[H_ROOTS + fl * ROW + 1 + sl];
   if (b === 0) corrupted(0, BUILD_MESSAGES && `TLSF second-level bitmap of class ${fl} names an empty bucket`);
+  // The smaller of the bucket's first two blocks (TlsfAllocator.allocate does the same).
+  const c = m[b >> 2] ^ k;
+  if (c !== 0 && m[(c >> 2) + 1] < m[(b >> 2) + 1]) b = c;
   // The top instead when it lies in a lower class than the block found (TlsfAllocator.allocate does the same).
   const t = m[H_TOP];
   const ts = m[(t >> 2) + 1];
