@@ -5,8 +5,9 @@
  * code (a call 20-35, a property read 3, a typed-array access 6-10), so these methods take the TLSF
  * search, relinking in place and the top straight from the bucket functions of strategies/tlsf.ts and
  * the checks of guard.ts, which are marked @inline: the device build expands them here
- * (build/inline.mjs), so each formula is written once and the bundle makes no call for them. A block
- * that merges into another bucket costs one call (bucketMove), as do reallocate's rarer list updates.
+ * (build/inline.mjs), so each formula is written once and the bundle makes no call for them. The
+ * common list updates (a split, free's merges, reallocate's growth in place) are expanded; the rarer
+ * ones of free and reallocate cost one call (bucketMove).
  * The rare shapes call core.ts, whose helpers work through the free structure: an aligned request
  * (alignBlock) and growth into a free previous block (growBack). Debug and traced pools take
  * core-allocator.ts. The checks:
