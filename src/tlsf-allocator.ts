@@ -37,7 +37,7 @@ import {
 } from './pool.js';
 import { preempt } from './preempt.js';
 import {
-  FALLBACK_SCAN, HIGH_END_MAX, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, bucketFloor, bucketInsert, bucketMove, bucketRemove,
+  FALLBACK_SCAN, HIGH_END_MAX, ROW, SL_COUNT, SL_LOG2, SMALL, SMALL_LOG2, TOP_HIGH_END_MAX, bucketFloor, bucketInsert, bucketMove, bucketRemove,
   bucketUnlink, clz32, flOf, relink, slOf,
 } from './strategies/tlsf.js';
 
@@ -355,7 +355,7 @@ function tlsfAllocate(a: TlsfAllocator, P: Pool, m: Int32Array, size: number, ex
     if (rest < MIN_BLOCK) {
       m[H_TOP] = 0;
       m[(end >> 2) + 1] = USED;
-    } else if (need <= SMALL) {
+    } else if (need <= TOP_HIGH_END_MAX) {
       // The smallest blocks from the top's far end, away from the larger ones its low end gives:
       // the rest no longer ends the heap, so it goes to a bucket.
       m[H_TOP] = 0;

@@ -15,10 +15,10 @@ const SIZES = [8, 24, 100, 300, 700, 1500, 6000];
 
 /** A pool with `holes` free blocks of assorted sizes between used ones; returns the max words touched per allocate+free. */
 function maxWordsPerPair(strategy: StrategyName, s: FreeStructure, holes: number): number {
-  const heap = createAllocator({ poolSize: holes * 1200 + 65536, strategy });
+  const heap = createAllocator({ poolSize: holes * 2400 + 65536, strategy });
   const ptrs: number[] = [];
-  // Blocks above 64 bytes: TLSF cuts them from the top's low end, one after the other (pool.ts layout).
-  for (let i = 0; i < 2 * holes; i++) ptrs.push(heap.allocate(64 + ((i * 37) % 1000)));
+  // Blocks above 128 bytes: TLSF cuts them from the top's low end, one after the other (pool.ts layout).
+  for (let i = 0; i < 2 * holes; i++) ptrs.push(heap.allocate(128 + ((i * 37) % 1000)));
   for (let i = 0; i < ptrs.length; i += 2) heap.free(ptrs[i]);
   if (heap.stats().freeBlocks !== holes + 1) throw new Error('setup: wrong number of free blocks');
   const counter = countingView(new Int32Array(heap.buffer));

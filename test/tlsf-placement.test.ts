@@ -1,7 +1,7 @@
 /**
  * Where TLSF puts a block inside the free block it found (docs/design.md, "Where TLSF places a block"):
  * requests of up to 256 bytes at a free block's high end, larger ones at its low end; of the top, only
- * blocks of up to 64 bytes at its far end. Checked on the release path and on a traced pool (the
+ * blocks of up to 128 bytes at its far end. Checked on the release path and on a traced pool (the
  * generic core), which must agree.
  */
 import test from 'ava';
@@ -21,12 +21,12 @@ function heapOf(options: Partial<AllocatorOptions>) {
 }
 
 for (const [kind, options] of kinds) {
-  test(`${kind}: of the top, a block of up to 64 bytes comes from the far end, a larger one from the low end`, (t) => {
+  test(`${kind}: of the top, a block of up to 128 bytes comes from the far end, a larger one from the low end`, (t) => {
     const { a, start, end } = heapOf(options);
-    const large = a.allocate(57);
-    t.is(large - 8, start, 'a 72-byte block starts the heap');
-    const small = a.allocate(56);
-    t.is(small - 8 + 64, end, 'a 64-byte block ends it');
+    const large = a.allocate(121);
+    t.is(large - 8, start, 'a 136-byte block starts the heap');
+    const small = a.allocate(120);
+    t.is(small - 8 + 128, end, 'a 128-byte block ends it');
     // The rest no longer ends the heap: it is a bucket's block, whose high end the next small request takes.
     const next = a.allocate(100);
     t.is(next - 8 + 112, small - 8);

@@ -27,7 +27,7 @@
  * of the request): a close fit keeps larger blocks whole for larger requests. Failing that it searches
  * the bitmaps from the next class up, where any block is large enough (two bit scans, Math.clz32),
  * and takes the smaller of that bucket's first two blocks. Either way the bound stays constant. Where in the block found a request goes is highEnd()'s rule:
- * requests of up to 256 bytes from its high end, and of the top only blocks of up to SMALL bytes, so
+ * requests of up to 256 bytes from its high end, and of the top only blocks of up to 128 bytes, so
  * that small blocks gather apart from large ones (docs/design.md, "Where TLSF places a block").
  *
  * The allocate and free of release pools are tlsf-allocator.ts's methods; they use the bucket
@@ -48,6 +48,8 @@ export const SMALL = 1 << SMALL_LOG2;
 export const FALLBACK_SCAN = 4;
 /** The largest block cut from the high end of a bucket's block: requests of up to 256 bytes. */
 export const HIGH_END_MAX = 264;
+/** The largest block cut from the top's far end: the sizes below 128 have a class of their own, 8 bytes wide. */
+export const TOP_HIGH_END_MAX = 2 * SMALL;
 
 /** Math.clz32 as a module constant: XS then reads one name instead of a global and a property. */
 export const clz32 = Math.clz32;
@@ -191,7 +193,7 @@ function replace(P: Pool, old: number, oldSize: number, b: number, size: number)
 
 /** The placement policy's one statement (TlsfAllocator's allocate expands the same two tests). */
 function highEnd(P: Pool, b: number, size: number, need: number): boolean {
-  return b + size === P.end ? need <= SMALL : need <= HIGH_END_MAX;
+  return b + size === P.end ? need <= TOP_HIGH_END_MAX : need <= HIGH_END_MAX;
 }
 
 function find(P: Pool, size: number): number {

@@ -64,10 +64,10 @@ sweep("INVALID_SIZE", "reallocate to a size larger than the pool", () => heap.re
 sweep("INVALID_ALIGNMENT", "allocate(8, 3)", () => heap.allocate(8, 3));
 sweep("INVALID_POINTER", "free of an offset never returned", () => heap.free(POOL >> 1));
 sweep("INVALID_POINTER", "free of a string", () => heap.free("8"));
-// 72 bytes: above what TLSF cuts from the top's far end, so p, q and r follow each other in every strategy.
-const p = heap.allocate(72);
-const q = heap.allocate(72);
-const r = heap.allocate(72);
+// 136 bytes: above what TLSF cuts from the top's far end, so p, q and r follow each other in every strategy.
+const p = heap.allocate(136);
+const q = heap.allocate(136);
+const r = heap.allocate(136);
 heap.free(p);
 sweep("DOUBLE_FREE", "free twice", () => heap.free(p));
 // A stray write over the check word of the block after q: freeing q must refuse to merge with it.
