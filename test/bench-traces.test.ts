@@ -76,23 +76,30 @@ test('binary trace: small long-lived blocks between large transient ones, then l
   t.notDeepEqual(binaryTrace(6, 48, 9), ops);
   t.deepEqual(parseTrace(formatTrace(ops)), ops);
   const size = new Map<number, number>();
+  const born = new Map<number, number>();
   let largerWhileLargeLive = 0;
   let larger = 0;
-  for (const o of ops) {
+  let lastLarger = -1;
+  let outlived = 0;
+  ops.forEach((o, i) => {
     if (o.op === 'r') t.fail('no reallocate in this kind');
     else if (o.op === 'a') {
       t.true((o.size >= 16 && o.size <= 64) || (o.size >= 256 && o.size <= 1024), `size ${o.size}`);
       if (o.size > 512) {
         larger++;
+        lastLarger = i;
         if ([...size.values()].some((s) => s >= 256 && s <= 512)) largerWhileLargeLive++;
       }
+      // A round's large block while small blocks of an earlier round are live.
+      if (o.size >= 256 && o.size <= 512 && [...size].some(([id, s]) => s <= 64 && born.get(id)! < lastLarger)) outlived++;
       size.set(o.id, o.size);
+      born.set(o.id, i);
     } else size.delete(o.id);
-  }
+  });
   t.true(larger >= 6 * 20, `${larger} larger requests`);
   t.is(largerWhileLargeLive, 0, 'every large block is freed before the larger requests come');
+  t.true(outlived > 0, 'small blocks outlive their round');
   t.is(size.size, 0, 'everything is freed at the end');
-  // Small blocks outlive rounds: some are live when the next round's large ones are allocated.
   const heap = createAllocator({ poolSize: 1 << 17, strategy: 'first-fit', lock: 'none' });
   t.true(replays(heap, ops));
 });
