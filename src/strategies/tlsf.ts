@@ -26,9 +26,10 @@
  * find() first looks at no more than FALLBACK_SCAN blocks of the request's own bucket (all within 1/8
  * of the request): a close fit keeps larger blocks whole for larger requests. Failing that it searches
  * the bitmaps from the next class up, where any block is large enough (two bit scans, Math.clz32),
- * and takes the smaller of that bucket's first two blocks. Either way the bound stays constant. Where in the block found a request goes is highEnd()'s rule:
- * requests of up to 256 bytes from its high end, and of the top only blocks of up to 128 bytes, so
- * that small blocks gather apart from large ones (docs/design.md, "Where TLSF places a block").
+ * and takes the smaller of that bucket's first two blocks. Either way the bound stays constant.
+ * Where in the block found a request goes is highEnd()'s rule: requests of up to 256 bytes from its
+ * high end, and of the top only blocks of up to 128 bytes, so that small blocks gather apart from
+ * large ones (docs/design.md, "Where TLSF places a block").
  *
  * The allocate and free of release pools are tlsf-allocator.ts's methods; they use the bucket
  * functions below (m and the salt passed in: XS meters every property read).
