@@ -242,8 +242,8 @@ export function binaryTrace(rounds: number, pairs = 48, seed = 7): TraceOp[] {
 
 /**
  * The CS:APP malloc-lab `realloc2` kind: a buffer grown by reallocate in small steps (5-64 B) from
- * 2-4 KiB, a 16-64 B block allocated after each step and freed a few steps later. The small blocks
- * are the buffer's neighbours: placed where the buffer wants to grow, they force a move at every step.
+ * 2-4 KiB, a 16-64 B block allocated after each step and freed three steps later. The small blocks
+ * are the buffer's neighbours: one placed right behind the buffer forces it to move.
  * At 16-24 KiB the buffer is released and a new one starts.
  */
 export function reallocNeighboursTrace(steps: number, seed = 8): TraceOp[] {
